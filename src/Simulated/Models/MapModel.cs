@@ -1,0 +1,118 @@
+namespace BpfMaps.Simulated.Models;
+
+/// <summary>
+/// One simulated map: the state a kernel <c>struct bpf_map</c> holds and the operations of its
+/// <c>bpf_map_ops</c>. The command pipelines of <see cref="Rules.KernelRules"/> check permissions, flags and user
+/// pointers, then call these operations. Every operation runs under <see cref="Gate"/>.
+/// </summary>
+/// <remarks>
+/// User buffers reach the operations as spans: an empty destination is a NULL user pointer, which the operation
+/// leaves alone so that the pipeline can fault after the operation's side effects (reference §14).
+/// </remarks>
+internal abstract class MapModel
+{
+    private int _openHandles;
+
+    protected MapModel(BpfMapSpec spec, BpfMapLayout layout, uint maxEntries)
+    {
+        Spec = spec;
+        Layout = layout;
+        MaxEntries = maxEntries;
+        KeySize = (int)spec.KeySize;
+        ValueSize = checked((int)layout.ValueSize);
+    }
+
+    /// <summary>Serializes the commands on this map, so that concurrent calls behave as some serial order.</summary>
+    public Lock Gate { get; } = new();
+
+    /// <summary>The spec as created.</summary>
+    public BpfMapSpec Spec { get; }
+
+    /// <summary>Buffer sizes (per-CPU values included).</summary>
+    public BpfMapLayout Layout { get; }
+
+    /// <summary>The effective max_entries (hash maps with BPF_F_NO_COMMON_LRU round it, reference §3.1).</summary>
+    public uint MaxEntries { get; }
+
+    /// <summary><c>key_size</c>.</summary>
+    public int KeySize { get; }
+
+    /// <summary>Bytes of one value as user space sees it: value_size, or one padded slot per possible CPU (§2).</summary>
+    public int ValueSize { get; }
+
+    /// <summary>BPF_MAP_FREEZE was called: no descriptor may write any more (reference §10).</summary>
+    public bool IsFrozen { get; set; }
+
+    /// <summary>
+    /// Whether the value holds a <c>bpf_spin_lock</c>. Only BTF can declare one (§9), and <see cref="BpfMapSpec"/>
+    /// carries no BTF, so no simulated map has one and every <see cref="BpfElementFlags.Lock"/> is refused.
+    /// </summary>
+    public bool HasSpinLock { get; }
+
+    /// <summary>Which batch commands the map type implements (reference §8.1).</summary>
+    public abstract BatchSupport BatchSupport { get; }
+
+    /// <summary>Whether any handle to the map is still open.</summary>
+    public bool IsAlive => Volatile.Read(ref _openHandles) > 0;
+
+    /// <summary>A handle to the map was opened.</summary>
+    public void AddHandle() => Interlocked.Increment(ref _openHandles);
+
+    /// <summary>A handle to the map was closed; the last close frees the elements.</summary>
+    public void ReleaseHandle()
+    {
+        if (Interlocked.Decrement(ref _openHandles) == 0)
+        {
+            lock (Gate)
+            {
+                Free();
+            }
+        }
+    }
+
+    /// <summary>The lookup operation (peek for queues and stacks): copies the value into <paramref name="destination"/>.</summary>
+    public abstract Errno LookupElement(ReadOnlySpan<byte> key, Span<byte> destination);
+
+    /// <summary>The update operation (push for queues and stacks) with the command's flags.</summary>
+    public abstract Errno UpdateElement(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, BpfElementFlags flags);
+
+    /// <summary>The delete operation.</summary>
+    public abstract Errno DeleteElement(ReadOnlySpan<byte> key);
+
+    /// <summary>The get-next-key operation; an empty <paramref name="key"/> is NULL (first key).</summary>
+    public abstract Errno GetNextKey(ReadOnlySpan<byte> key, Span<byte> nextKey);
+
+    /// <summary>The lookup-and-delete operation (pop for queues and stacks); types without one answer ENOTSUPP.</summary>
+    public abstract Errno LookupAndDeleteElement(ReadOnlySpan<byte> key, Span<byte> destination, BpfElementFlags flags);
+
+    /// <summary>
+    /// The type's own LOOKUP_BATCH / LOOKUP_AND_DELETE_BATCH, for types whose <see cref="BatchSupport"/> says
+    /// <see cref="BatchSupport.OwnLookup"/>.
+    /// </summary>
+    public virtual Errno LookupBatch(ReadOnlySpan<byte> inBatch, Span<byte> outBatch, Span<byte> keys, Span<byte> values,
+        ref uint count, BpfElementFlags elementFlags, BpfBatchFlags flags, bool andDelete) =>
+        throw new InvalidOperationException($"{Spec.Type} maps have no lookup batch of their own.");
+
+    /// <summary>Drops every element once the last handle is closed.</summary>
+    protected abstract void Free();
+}
+
+/// <summary>The batch commands a map type implements, as the presence of its <c>bpf_map_ops</c> members (reference §8.1).</summary>
+[Flags]
+internal enum BatchSupport
+{
+    /// <summary>No batch command (QUEUE, STACK).</summary>
+    None = 0,
+
+    /// <summary>LOOKUP_BATCH through the generic key cursor (ARRAY, PERCPU_ARRAY).</summary>
+    GenericLookup = 1,
+
+    /// <summary>LOOKUP_BATCH and LOOKUP_AND_DELETE_BATCH of the type's own (hash bucket cursor).</summary>
+    OwnLookup = 2,
+
+    /// <summary>UPDATE_BATCH (generic).</summary>
+    Update = 4,
+
+    /// <summary>DELETE_BATCH (generic).</summary>
+    Delete = 8,
+}

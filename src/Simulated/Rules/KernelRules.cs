@@ -1,0 +1,683 @@
+using System.Buffers.Binary;
+using System.Numerics;
+using BpfMaps.Simulated.Models;
+
+namespace BpfMaps.Simulated.Rules;
+
+/// <summary>
+/// Every errno the simulator returns is decided here, and nowhere else: the create checks, the per-command check
+/// pipelines of <c>syscall.c</c> (reference §1.4), and small named decisions that the map models ask for
+/// (<c>hashtab.c</c>, <c>arraymap.c</c>, <c>queue_stack_maps.c</c>). Each rule cites the reference section it follows.
+/// The first failing step of a pipeline decides the errno, as in the kernel.
+/// </summary>
+/// <remarks>
+/// What the contract cannot express is skipped without comment in each pipeline: stray attr bytes (§1.2) and bad
+/// descriptors (§1.3) cannot be sent through <see cref="IBpfMapBackend"/>, and a closed handle throws before a command
+/// reaches the simulator.
+/// </remarks>
+internal static class KernelRules
+{
+    // ------------------------------------------------------------------------------------------------------------
+    // BPF_MAP_CREATE (§3)
+    // ------------------------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// The whole BPF_MAP_CREATE check order (§3.4): map_extra, access flags, NUMA node, map type, the type's
+    /// alloc_check (flags, then sizes), allocation (E2BIG, ENOMEM), name.
+    /// </summary>
+    /// <param name="spec">What was asked for.</param>
+    /// <param name="machine">The simulated machine (CPUs, memory).</param>
+    /// <param name="effectiveMaxEntries">max_entries as the map will hold it (rounded for BPF_F_NO_COMMON_LRU, §3.1).</param>
+    /// <exception cref="NotSupportedException">A map type the kernel knows but the simulator does not model.</exception>
+    public static Errno CreateMap(BpfMapSpec spec, SimulatedMachine machine, out uint effectiveMaxEntries)
+    {
+        effectiveMaxEntries = spec.MaxEntries;
+        var type = (uint)spec.Type;
+
+        // §3.3: map_extra belongs to bloom filters and arenas only; it is checked before the access flags (§3.4).
+        if (spec.MapExtra != 0 && type is not (KernelLimits.BloomFilterMapType or KernelLimits.ArenaMapType))
+        {
+            return Errno.EINVAL;
+        }
+
+        // §3.2: RDONLY|WRONLY is refused before any type-specific check.
+        if ((spec.Flags & BpfMapFlags.ReadOnly) != 0 && (spec.Flags & BpfMapFlags.WriteOnly) != 0)
+        {
+            return Errno.EINVAL;
+        }
+
+        // §3.2, §3.4: with BPF_F_NUMA_NODE the node must exist and be online, whatever the map type.
+        var numaNode = NumaNodeOf(spec);
+        if (numaNode != KernelLimits.NoNumaNode && numaNode >= KernelLimits.NumaNodeCount)
+        {
+            return Errno.EINVAL;
+        }
+
+        // §3.3: map_type 0 and numbers the kernel does not know.
+        if (type == 0 || type > KernelLimits.HighestKnownMapType)
+        {
+            return Errno.EINVAL;
+        }
+
+        // syscall.c:map_create strips BPF_F_TOKEN_FD before the type checks see the flags.
+        var typeFlags = spec.Flags & ~KernelLimits.TokenFd;
+        var errno = spec.Type switch
+        {
+            _ when spec.Type.IsHashFamily() => HashAllocCheck(spec, typeFlags, numaNode),
+            _ when spec.Type.IsArrayFamily() => ArrayAllocCheck(spec, typeFlags, numaNode),
+            _ when spec.Type.IsQueueOrStack() => QueueStackAllocCheck(spec, typeFlags),
+            _ => throw new NotSupportedException(
+                $"BPF map type {type} exists in the kernel but the simulator does not model it; it models HASH, ARRAY, PERCPU_HASH, PERCPU_ARRAY, LRU_HASH, LRU_PERCPU_HASH, QUEUE and STACK."),
+        };
+        if (errno != Errno.None)
+        {
+            return errno;
+        }
+
+        // syscall.c:map_create: BPF_F_TOKEN_FD makes the kernel resolve map_token_fd, which a BpfMapSpec leaves at 0,
+        // and descriptor 0 is not a BPF token.
+        if ((spec.Flags & KernelLimits.TokenFd) != 0)
+        {
+            return Errno.EINVAL;
+        }
+
+        // §3.4: allocation comes after the type checks, and before the name is looked at.
+        errno = spec.Type switch
+        {
+            _ when spec.Type.IsHashFamily() => HashAlloc(spec, typeFlags, machine, out effectiveMaxEntries),
+            _ when spec.Type.IsArrayFamily() => Allocate(ArrayBytes(spec, typeFlags, machine), machine),
+            _ => Allocate(QueueStackBytes(spec), machine),
+        };
+        if (errno != Errno.None)
+        {
+            return errno;
+        }
+
+        // §3.3, §3.4: the name is copied last.
+        return MapName(spec);
+    }
+
+    /// <summary>n_buckets of a hash map: roundup_pow_of_two(effective max_entries) (§3.1, §7.2).</summary>
+    public static uint HashBucketCount(uint effectiveMaxEntries) => (uint)RoundUpPowerOfTwo(effectiveMaxEntries);
+
+    private static uint NumaNodeOf(BpfMapSpec spec) =>
+        (spec.Flags & BpfMapFlags.NumaNode) != 0 ? spec.NumaNode : KernelLimits.NoNumaNode; // §3.2: ignored without the flag
+
+    // bpf_map_flags_access_ok: programs cannot be both read-only and write-only (§3.2).
+    private static bool ProgramAccessOk(BpfMapFlags flags) =>
+        (flags & BpfMapFlags.ReadOnlyProg) == 0 || (flags & BpfMapFlags.WriteOnlyProg) == 0;
+
+    // hashtab.c:htab_map_alloc_check, in its order: flags, then sizes (§3.1, §3.2, §3.4).
+    private static Errno HashAllocCheck(BpfMapSpec spec, BpfMapFlags flags, uint numaNode)
+    {
+        var lru = spec.Type.IsLru();
+        var perCpu = spec.Type.IsPerCpu();
+        var preallocated = (flags & BpfMapFlags.NoPrealloc) == 0;
+        var perCpuLru = (flags & BpfMapFlags.NoCommonLru) != 0;
+
+        // §3.2: unknown bits and RDONLY_PROG|WRONLY_PROG.
+        if ((flags & ~KernelLimits.HashCreateFlags) != 0 || !ProgramAccessOk(flags))
+        {
+            return Errno.EINVAL;
+        }
+
+        // §3.2: BPF_F_NO_COMMON_LRU is for LRU maps only.
+        if (!lru && perCpuLru)
+        {
+            return Errno.EINVAL;
+        }
+
+        // §3.2, §3.4: LRU maps are always preallocated; ENOTSUPP comes before any size check.
+        if (lru && !preallocated)
+        {
+            return Errno.ENOTSUPP;
+        }
+
+        // §3.2: per-CPU values and per-CPU LRU lists cannot be placed on a NUMA node.
+        if (numaNode != KernelLimits.NoNumaNode && (perCpu || perCpuLru))
+        {
+            return Errno.EINVAL;
+        }
+
+        // §3.1: zero sizes.
+        if (spec.MaxEntries == 0 || spec.KeySize == 0 || spec.ValueSize == 0)
+        {
+            return Errno.EINVAL;
+        }
+
+        // §3.1: key + value must fit one kmalloc'ed element.
+        if ((ulong)spec.KeySize + spec.ValueSize >= KernelLimits.KmallocMaxSize - KernelLimits.HashElementHeaderSize)
+        {
+            return Errno.E2BIG;
+        }
+
+        // §3.1: a per-CPU value slot is bounded by PCPU_MIN_UNIT_SIZE.
+        if (perCpu && BpfMapLayout.RoundUpTo8(spec.ValueSize) > KernelLimits.PerCpuMinUnitSize)
+        {
+            return Errno.E2BIG;
+        }
+
+        return Errno.None;
+    }
+
+    // hashtab.c:htab_map_alloc (§3.1).
+    private static Errno HashAlloc(BpfMapSpec spec, BpfMapFlags flags, SimulatedMachine machine, out uint effectiveMaxEntries)
+    {
+        effectiveMaxEntries = spec.MaxEntries;
+        if ((flags & BpfMapFlags.NoCommonLru) != 0)
+        {
+            // §3.1: each CPU's LRU list gets the same number of nodes: round up to a multiple of ncpus, in u32
+            // arithmetic, and down when that wraps.
+            var cpus = (uint)machine.PossibleCpus;
+            var roundedUp = unchecked((spec.MaxEntries + (cpus - 1)) / cpus * cpus);
+            effectiveMaxEntries = roundedUp >= spec.MaxEntries ? roundedUp : spec.MaxEntries / cpus * cpus;
+        }
+
+        // §3.1: max_entries above 2^31 would overflow roundup_pow_of_two.
+        if (effectiveMaxEntries > KernelLimits.HashMaxEntriesLimit)
+        {
+            return Errno.E2BIG;
+        }
+
+        // §3.1: the bucket array (16 bytes per bucket) must stay below 4 GiB: max_entries ≤ 2^27.
+        var buckets = RoundUpPowerOfTwo(effectiveMaxEntries);
+        if (buckets > uint.MaxValue / KernelLimits.HashBucketSize)
+        {
+            return Errno.E2BIG;
+        }
+
+        return Allocate(HashBytes(spec, flags, machine, effectiveMaxEntries, buckets), machine);
+    }
+
+    // arraymap.c:array_map_alloc_check (§3.1, §3.2).
+    private static Errno ArrayAllocCheck(BpfMapSpec spec, BpfMapFlags flags, uint numaNode)
+    {
+        var perCpu = spec.Type == BpfMapType.PerCpuArray;
+
+        // §3.1, §3.2: sizes, unknown bits and NUMA placement of per-CPU values, all EINVAL in one test.
+        if (spec.MaxEntries == 0 || spec.KeySize != 4 || spec.ValueSize == 0
+            || (flags & ~KernelLimits.ArrayCreateFlags) != 0 || !ProgramAccessOk(flags)
+            || (perCpu && numaNode != KernelLimits.NoNumaNode))
+        {
+            return Errno.EINVAL;
+        }
+
+        // §3.2: MMAPABLE and INNER_MAP are for ARRAY only.
+        if (spec.Type != BpfMapType.Array && (flags & (BpfMapFlags.Mmapable | BpfMapFlags.InnerMap)) != 0)
+        {
+            return Errno.EINVAL;
+        }
+
+        // §3.2: PRESERVE_ELEMS is for perf event arrays only.
+        if ((flags & BpfMapFlags.PreserveElems) != 0)
+        {
+            return Errno.EINVAL;
+        }
+
+        // §3.1: value_size above INT_MAX would overflow round_up.
+        if (spec.ValueSize > int.MaxValue)
+        {
+            return Errno.E2BIG;
+        }
+
+        // §3.1: a per-CPU value slot is bounded by PCPU_MIN_UNIT_SIZE.
+        if (perCpu && BpfMapLayout.RoundUpTo8(spec.ValueSize) > KernelLimits.PerCpuMinUnitSize)
+        {
+            return Errno.E2BIG;
+        }
+
+        return Errno.None;
+    }
+
+    // queue_stack_maps.c:queue_stack_map_alloc_check (§3.1, §3.2).
+    private static Errno QueueStackAllocCheck(BpfMapSpec spec, BpfMapFlags flags)
+    {
+        // §3.1, §3.2: sizes (no keys at all) and flags, all EINVAL in one test.
+        if (spec.MaxEntries == 0 || spec.KeySize != 0 || spec.ValueSize == 0
+            || (flags & ~KernelLimits.QueueStackCreateFlags) != 0 || !ProgramAccessOk(flags))
+        {
+            return Errno.EINVAL;
+        }
+
+        // §3.1: user space could not read a larger value.
+        return spec.ValueSize > KernelLimits.KmallocMaxSize ? Errno.E2BIG : Errno.None;
+    }
+
+    // What htab_map_alloc allocates up front: the buckets, and with preallocation every element (one spare per CPU
+    // for non-LRU, non-per-CPU maps) and its per-CPU value.
+    private static UInt128 HashBytes(BpfMapSpec spec, BpfMapFlags flags, SimulatedMachine machine, uint maxEntries, ulong buckets)
+    {
+        UInt128 bytes = (UInt128)buckets * KernelLimits.HashBucketSize;
+        if ((flags & BpfMapFlags.NoPrealloc) != 0)
+        {
+            return bytes;
+        }
+
+        var perCpu = spec.Type.IsPerCpu();
+        var slot = BpfMapLayout.RoundUpTo8(spec.ValueSize);
+        var elements = (UInt128)maxEntries + (perCpu || spec.Type.IsLru() ? 0UL : (ulong)machine.PossibleCpus);
+        var elementSize = KernelLimits.HashElementHeaderSize + BpfMapLayout.RoundUpTo8(spec.KeySize) + (perCpu ? sizeof(ulong) : slot);
+        bytes += elements * elementSize;
+        if (perCpu)
+        {
+            bytes += elements * slot * (ulong)machine.PossibleCpus;
+        }
+
+        return bytes;
+    }
+
+    // What array_map_alloc allocates: every value (page-aligned for mmapable arrays), or per-CPU pointers and slots.
+    private static UInt128 ArrayBytes(BpfMapSpec spec, BpfMapFlags flags, SimulatedMachine machine)
+    {
+        var slot = BpfMapLayout.RoundUpTo8(spec.ValueSize);
+        if (spec.Type == BpfMapType.PerCpuArray)
+        {
+            return ((UInt128)spec.MaxEntries * sizeof(ulong)) + ((UInt128)spec.MaxEntries * slot * (ulong)machine.PossibleCpus);
+        }
+
+        UInt128 values = (UInt128)spec.MaxEntries * slot;
+        if ((flags & BpfMapFlags.Mmapable) != 0)
+        {
+            values = (values + KernelLimits.PageSize - 1) / KernelLimits.PageSize * KernelLimits.PageSize;
+        }
+
+        return values;
+    }
+
+    // queue_stack_map_alloc: max_entries + 1 value slots in a ring.
+    private static UInt128 QueueStackBytes(BpfMapSpec spec) => ((UInt128)spec.MaxEntries + 1) * spec.ValueSize;
+
+    // §3.1: a map that needs more memory than the machine has fails fast with ENOMEM (never E2BIG).
+    private static Errno Allocate(UInt128 bytes, SimulatedMachine machine) =>
+        bytes > machine.MemoryLimitBytes ? Errno.ENOMEM : Errno.None;
+
+    // syscall.c:bpf_obj_name_cpy (§3.3): [A-Za-z0-9_.] up to a NUL that must come within the 16-byte field.
+    private static Errno MapName(BpfMapSpec spec)
+    {
+        Span<byte> field = stackalloc byte[BpfMapSpec.NameFieldSize];
+        spec.WriteNameField(field);
+        foreach (var b in field)
+        {
+            if (b == 0)
+            {
+                return Errno.None;
+            }
+
+            if (!IsKernelAlphanumeric(b) && b != (byte)'_' && b != (byte)'.')
+            {
+                return Errno.EINVAL;
+            }
+        }
+
+        // §3.3: 16 bytes without a NUL.
+        return Errno.EINVAL;
+    }
+
+    // The kernel's isalnum() (lib/ctype.c) classifies Latin-1 letters as alphanumeric too. A UTF-8 name never gets
+    // past them, because every multi-byte sequence continues with a byte in 0x80-0xBF, which is not alphanumeric.
+    private static bool IsKernelAlphanumeric(byte b) =>
+        b is >= (byte)'0' and <= (byte)'9' or >= (byte)'A' and <= (byte)'Z' or >= (byte)'a' and <= (byte)'z'
+        || (b >= 0xC0 && b != 0xD7 && b != 0xF7);
+
+    private static ulong RoundUpPowerOfTwo(uint value) => value <= 1 ? 1 : BitOperations.RoundUpToPowerOf2((ulong)value);
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Element command pipelines (§1.4)
+    // ------------------------------------------------------------------------------------------------------------
+
+    /// <summary>BPF_MAP_LOOKUP_ELEM (§1.4, §4; peek for queues and stacks, §11.2).</summary>
+    public static Errno LookupElement(SimulatedMapHandle handle, ReadOnlySpan<byte> key, Span<byte> value, BpfElementFlags flags)
+    {
+        var map = handle.Map;
+
+        // §4: every bit but BPF_F_LOCK is refused before the descriptor is even resolved.
+        if ((flags & ~BpfElementFlags.Lock) != 0)
+        {
+            return Errno.EINVAL;
+        }
+
+        // §10: a write-only descriptor cannot read.
+        if (!CanRead(handle))
+        {
+            return Errno.EPERM;
+        }
+
+        // §4, §9.2: BPF_F_LOCK needs a bpf_spin_lock in the value; checked before the key is copied.
+        if ((flags & BpfElementFlags.Lock) != 0 && !map.HasSpinLock)
+        {
+            return Errno.EINVAL;
+        }
+
+        var errno = CopyKeyFromUser(map, key);
+        if (errno != Errno.None)
+        {
+            return errno;
+        }
+
+        // §4: a missing element wins over a NULL value (ENOENT, not EFAULT).
+        errno = map.LookupElement(key, value);
+        return errno != Errno.None ? errno : CopyToUser(value);
+    }
+
+    /// <summary>BPF_MAP_UPDATE_ELEM (§1.4, §5; push for queues and stacks, §11.2).</summary>
+    public static Errno UpdateElement(SimulatedMapHandle handle, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, BpfElementFlags flags)
+    {
+        var map = handle.Map;
+
+        // §1.4, §10: read-only descriptors and frozen maps cannot be written; this beats invalid flags.
+        if (!CanWrite(handle))
+        {
+            return Errno.EPERM;
+        }
+
+        // §5.1, §9.2: BPF_F_LOCK needs a bpf_spin_lock in the value.
+        if ((flags & BpfElementFlags.Lock) != 0 && !map.HasSpinLock)
+        {
+            return Errno.EINVAL;
+        }
+
+        // §1.4, §5.1: the key is copied before the value, and both before the map validates the flags.
+        var errno = CopyKeyFromUser(map, key);
+        if (errno != Errno.None)
+        {
+            return errno;
+        }
+
+        errno = CopyFromUser(value);
+        return errno != Errno.None ? errno : map.UpdateElement(key, value, flags);
+    }
+
+    /// <summary>BPF_MAP_DELETE_ELEM (§1.4, §6).</summary>
+    public static Errno DeleteElement(SimulatedMapHandle handle, ReadOnlySpan<byte> key)
+    {
+        var map = handle.Map;
+
+        // §10: permission comes before the map's own answer (a read-only ARRAY delete is EPERM, not EINVAL).
+        if (!CanWrite(handle))
+        {
+            return Errno.EPERM;
+        }
+
+        // §6: the key is copied before the map decides (ARRAY with a NULL key is EFAULT, not EINVAL).
+        var errno = CopyKeyFromUser(map, key);
+        return errno != Errno.None ? errno : map.DeleteElement(key);
+    }
+
+    /// <summary>BPF_MAP_GET_NEXT_KEY (§1.4, §7.1).</summary>
+    public static Errno GetNextKey(SimulatedMapHandle handle, ReadOnlySpan<byte> key, Span<byte> nextKey)
+    {
+        var map = handle.Map;
+
+        // §10: a write-only descriptor cannot iterate.
+        if (!CanRead(handle))
+        {
+            return Errno.EPERM;
+        }
+
+        // §7.1: a NULL key asks for the first key and is not copied.
+        if (!key.IsEmpty)
+        {
+            var copied = CopyKeyFromUser(map, key);
+            if (copied != Errno.None)
+            {
+                return copied;
+            }
+        }
+
+        // §7.1: ENOENT wins over a NULL next_key; a result with a NULL next_key faults.
+        var errno = map.GetNextKey(key, nextKey);
+        return errno != Errno.None ? errno : CopyToUser(nextKey);
+    }
+
+    /// <summary>BPF_MAP_LOOKUP_AND_DELETE_ELEM (§1.4, §11.1; pop for queues and stacks, §11.2).</summary>
+    public static Errno LookupAndDeleteElement(SimulatedMapHandle handle, ReadOnlySpan<byte> key, Span<byte> value, BpfElementFlags flags)
+    {
+        var map = handle.Map;
+
+        // §11.1: every bit but BPF_F_LOCK is refused before the descriptor is resolved.
+        if ((flags & ~BpfElementFlags.Lock) != 0)
+        {
+            return Errno.EINVAL;
+        }
+
+        // §10: the command reads and writes, so it needs both.
+        if (!CanRead(handle) || !CanWrite(handle))
+        {
+            return Errno.EPERM;
+        }
+
+        // §11.2: a pop takes no flags at all.
+        if (flags != BpfElementFlags.Any && map.Spec.Type.IsQueueOrStack())
+        {
+            return Errno.EINVAL;
+        }
+
+        // §11.1, §9.2: BPF_F_LOCK needs a bpf_spin_lock in the value.
+        if ((flags & BpfElementFlags.Lock) != 0 && !map.HasSpinLock)
+        {
+            return Errno.EINVAL;
+        }
+
+        var errno = CopyKeyFromUser(map, key);
+        if (errno != Errno.None)
+        {
+            return errno;
+        }
+
+        // §11.1, §14: the value is copied out after the element is gone, so a NULL value loses the element.
+        errno = map.LookupAndDeleteElement(key, value, flags);
+        return errno != Errno.None ? errno : CopyToUser(value);
+    }
+
+    /// <summary>BPF_MAP_FREEZE (§1.4, §10).</summary>
+    public static Errno Freeze(SimulatedMapHandle handle)
+    {
+        // §9.2: maps whose value has BTF special fields cannot be frozen (ENOTSUPP, before EPERM); without BTF no
+        // simulated map has any.
+        //
+        // §10: a frozen map has no write permission, so a second freeze is EPERM, not the EBUSY of its own branch.
+        if (!CanWrite(handle))
+        {
+            return Errno.EPERM;
+        }
+
+        handle.Map.IsFrozen = true;
+        return Errno.None;
+    }
+
+    /// <summary>
+    /// The checks every batch command makes before the map type's own (§1.4, §8.1): permission (EPERM), then whether
+    /// the type implements the command at all (ENOTSUPP, even for count 0).
+    /// </summary>
+    public static Errno BatchCommand(SimulatedMapHandle handle, BatchCommand command)
+    {
+        var reads = command is Rules.BatchCommand.Lookup or Rules.BatchCommand.LookupAndDelete;
+        var writes = command != Rules.BatchCommand.Lookup;
+
+        // §10: LOOKUP and LOOKUP_AND_DELETE read, all but LOOKUP write; EPERM beats ENOTSUPP.
+        if ((reads && !CanRead(handle)) || (writes && !CanWrite(handle)))
+        {
+            return Errno.EPERM;
+        }
+
+        // §8.1: the support matrix.
+        var support = handle.Map.BatchSupport;
+        var supported = command switch
+        {
+            Rules.BatchCommand.Lookup => (support & (BatchSupport.GenericLookup | BatchSupport.OwnLookup)) != 0,
+            Rules.BatchCommand.LookupAndDelete => (support & BatchSupport.OwnLookup) != 0,
+            Rules.BatchCommand.Update => (support & BatchSupport.Update) != 0,
+            _ => (support & BatchSupport.Delete) != 0,
+        };
+        return supported ? Errno.None : Errno.ENOTSUPP;
+    }
+
+    // §10: the descriptor's mode decides reads.
+    private static bool CanRead(SimulatedMapHandle handle) => handle.Access != BpfMapAccess.WriteOnly;
+
+    // §10: the descriptor's mode decides writes, and a frozen map removes write permission from every descriptor.
+    private static bool CanWrite(SimulatedMapHandle handle) => handle.Access != BpfMapAccess.ReadOnly && !handle.Map.IsFrozen;
+
+    // ------------------------------------------------------------------------------------------------------------
+    // User memory (§1.4, §2): an empty span is a NULL pointer
+    // ------------------------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// __bpf_copy_key (§1.4): a NULL key faults for maps with keys, and maps without keys (queue, stack) refuse
+    /// any key pointer with EINVAL (§11.2).
+    /// </summary>
+    public static Errno CopyKeyFromUser(MapModel map, ReadOnlySpan<byte> key)
+    {
+        if (map.KeySize == 0)
+        {
+            return key.IsEmpty ? Errno.None : Errno.EINVAL;
+        }
+
+        return CopyFromUser(key);
+    }
+
+    /// <summary>copy_from_user: reading a NULL pointer faults.</summary>
+    public static Errno CopyFromUser(ReadOnlySpan<byte> user) => user.IsEmpty ? Errno.EFAULT : Errno.None;
+
+    /// <summary>copy_to_user: writing a NULL pointer faults.</summary>
+    public static Errno CopyToUser(Span<byte> user) => user.IsEmpty ? Errno.EFAULT : Errno.None;
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Decisions the map models ask for
+    // ------------------------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// §5.1, §5.2: the update flags are 0, NOEXIST or EXIST, optionally with BPF_F_LOCK; 3 (NOEXIST|EXIST), 8 and
+    /// higher bits are EINVAL. The map checks this before anything else it does (§5.2: before the range check).
+    /// </summary>
+    public static Errno UpdateFlags(BpfElementFlags flags) =>
+        (flags & ~BpfElementFlags.Lock) > BpfElementFlags.Exist ? Errno.EINVAL : Errno.None;
+
+    /// <summary>§5.1 (hashtab.c:check_flags): NOEXIST on an existing key is EEXIST, EXIST on an absent key ENOENT.</summary>
+    public static Errno UpdateExistence(BpfElementFlags flags, bool exists) => (flags & ~BpfElementFlags.Lock) switch
+    {
+        BpfElementFlags.NoExist when exists => Errno.EEXIST,
+        BpfElementFlags.Exist when !exists => Errno.ENOENT,
+        _ => Errno.None,
+    };
+
+    /// <summary>§5.1, §3.1: a new key in a non-LRU hash map that holds max_entries keys (replacements still succeed).</summary>
+    public static Errno HashMapFull() => Errno.E2BIG;
+
+    /// <summary>
+    /// §12: an LRU update found no node to use even after evicting (hashtab.c:prealloc_lru_pop). Unreachable with one
+    /// CPU's view, since eviction always frees a node; kept so that the model never invents an outcome.
+    /// </summary>
+    public static Errno LruNoFreeNode() => Errno.ENOMEM;
+
+    /// <summary>§4, §6, §11.1: the key is not in the hash map.</summary>
+    public static Errno NoSuchKey() => Errno.ENOENT;
+
+    /// <summary>§7.1: the key was the last one.</summary>
+    public static Errno EndOfIteration() => Errno.ENOENT;
+
+    /// <summary>§4: an ARRAY index at or beyond max_entries has no element to look up.</summary>
+    public static Errno ArrayLookup(uint index, uint maxEntries) => index >= maxEntries ? Errno.ENOENT : Errno.None;
+
+    /// <summary>§5.2: flags first, then the range (E2BIG), then NOEXIST (every index always exists).</summary>
+    public static Errno ArrayUpdate(uint index, uint maxEntries, BpfElementFlags flags)
+    {
+        var errno = UpdateFlags(flags);
+        if (errno != Errno.None)
+        {
+            return errno;
+        }
+
+        if (index >= maxEntries)
+        {
+            return Errno.E2BIG;
+        }
+
+        return (flags & BpfElementFlags.NoExist) != 0 ? Errno.EEXIST : Errno.None;
+    }
+
+    /// <summary>§6: array elements cannot be deleted, whatever the index.</summary>
+    public static Errno ArrayDelete() => Errno.EINVAL;
+
+    /// <summary>§11.1, §8.1: the map type does not implement the operation (ENOTSUPP, 524).</summary>
+    public static Errno NotSupported() => Errno.ENOTSUPP;
+
+    /// <summary>
+    /// §11.2: a push takes BPF_ANY or BPF_EXIST; a full map refuses BPF_ANY with E2BIG, while BPF_EXIST makes room
+    /// by dropping the oldest element.
+    /// </summary>
+    public static Errno QueueStackPush(BpfElementFlags flags, bool full)
+    {
+        if ((flags & BpfElementFlags.NoExist) != 0 || flags > BpfElementFlags.Exist)
+        {
+            return Errno.EINVAL;
+        }
+
+        return full && (flags & BpfElementFlags.Exist) == 0 ? Errno.E2BIG : Errno.None;
+    }
+
+    /// <summary>§11.2: peek or pop of an empty queue or stack.</summary>
+    public static Errno QueueStackEmpty() => Errno.ENOENT;
+
+    /// <summary>§6, §7.1, §11.2: queues and stacks have no keys to delete or iterate.</summary>
+    public static Errno QueueStackKeyOperation() => Errno.EINVAL;
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Batch decisions (§8)
+    // ------------------------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// §8.2: the hash lookup batches take elem_flags 0 or BPF_F_LOCK (with a spin lock), and batch.flags must be 0.
+    /// Checked before the count == 0 shortcut.
+    /// </summary>
+    public static Errno HashLookupBatchFlags(MapModel map, BpfElementFlags elementFlags, BpfBatchFlags flags)
+    {
+        var errno = GenericBatchElementFlags(map, elementFlags);
+        return errno != Errno.None ? errno : flags != BpfBatchFlags.None ? Errno.EINVAL : Errno.None;
+    }
+
+    /// <summary>
+    /// §8.2, §15.1: the generic batches (array lookup, update, delete) take elem_flags 0 or BPF_F_LOCK (with a spin
+    /// lock): BPF_NOEXIST and BPF_EXIST are EINVAL; batch.flags is not checked at all.
+    /// </summary>
+    public static Errno GenericBatchElementFlags(MapModel map, BpfElementFlags elementFlags)
+    {
+        if ((elementFlags & ~BpfElementFlags.Lock) != 0)
+        {
+            return Errno.EINVAL;
+        }
+
+        return (elementFlags & BpfElementFlags.Lock) != 0 && !map.HasSpinLock ? Errno.EINVAL : Errno.None;
+    }
+
+    /// <summary>§8.3: the in_batch bucket is at or past n_buckets, or the last bucket was reached.</summary>
+    public static Errno NoMoreBuckets() => Errno.ENOENT;
+
+    /// <summary>
+    /// §8.3: a bucket is never split; if it does not fit the room left, the call ends: ENOSPC when it is the first
+    /// bucket with elements, success (with the elements so far) otherwise.
+    /// </summary>
+    public static Errno BucketDoesNotFit(uint copiedSoFar) => copiedSoFar == 0 ? Errno.ENOSPC : Errno.None;
+
+    /// <summary>Reads a u32 batch cursor (§8.3) or array key (§8.4) as the kernel does: host order, little-endian.</summary>
+    public static uint ReadU32(ReadOnlySpan<byte> bytes) => BinaryPrimitives.ReadUInt32LittleEndian(bytes);
+
+    /// <summary>Writes a u32 batch cursor or array key.</summary>
+    public static void WriteU32(Span<byte> bytes, uint value) => BinaryPrimitives.WriteUInt32LittleEndian(bytes, value);
+}
+
+/// <summary>The four batch commands.</summary>
+internal enum BatchCommand
+{
+    /// <summary>BPF_MAP_LOOKUP_BATCH.</summary>
+    Lookup,
+
+    /// <summary>BPF_MAP_LOOKUP_AND_DELETE_BATCH.</summary>
+    LookupAndDelete,
+
+    /// <summary>BPF_MAP_UPDATE_BATCH.</summary>
+    Update,
+
+    /// <summary>BPF_MAP_DELETE_BATCH.</summary>
+    Delete,
+}
