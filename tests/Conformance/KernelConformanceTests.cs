@@ -1,3 +1,4 @@
+using BpfMaps.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace BpfMaps.Conformance.Tests;

@@ -21,10 +21,16 @@ internal static partial class Sys
     {
         fixed (TAttr* pointer = &attr)
         {
-            var result = Syscall(BpfSyscallNumber, (long)command, pointer, sizeof(TAttr));
-            errno = result < 0 ? (Errno)Marshal.GetLastPInvokeError() : Errno.None;
-            return (int)result;
+            return Bpf(command, pointer, sizeof(TAttr), out errno);
         }
+    }
+
+    /// <summary>Issues <c>bpf(cmd, attr, size)</c> with a raw attr; only the attr-rule tests send sizes of their own.</summary>
+    public static unsafe int Bpf(BpfCommand command, void* attr, int size, out Errno errno)
+    {
+        var result = Syscall(BpfSyscallNumber, (long)command, attr, size);
+        errno = result < 0 ? (Errno)Marshal.GetLastPInvokeError() : Errno.None;
+        return (int)result;
     }
 
     [LibraryImport(LibC, EntryPoint = "syscall", SetLastError = true)]
