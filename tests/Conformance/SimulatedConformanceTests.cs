@@ -1,0 +1,19 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BpfMaps.Conformance.Tests;
+
+/// <summary>The catalog on the simulator with its default options (3 possible CPUs).</summary>
+public sealed class SimulatedConformanceTests : ConformanceSuite
+{
+    protected override void Register(IServiceCollection services) => services.AddSimulatedBpfBackend();
+}
+
+/// <summary>
+/// The catalog on a simulator with 5 possible CPUs, which flushes out cases and models that assume one CPU count
+/// (per-CPU strides, LRU free targets, NO_COMMON_LRU rounding).
+/// </summary>
+public sealed class SimulatedFiveCpuConformanceTests : ConformanceSuite
+{
+    protected override void Register(IServiceCollection services) =>
+        services.AddSimulatedBpfBackend(options => options.PossibleCpuCount = 5);
+}
