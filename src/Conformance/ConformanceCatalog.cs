@@ -17,6 +17,7 @@ public static class ConformanceCatalog
     private static List<ConformanceCase> Build() =>
     [
         .. ArgumentCases.All(),
+        .. LookupBatchCases.All(),
     ];
 
     private static Dictionary<string, ConformanceCase> Index()
