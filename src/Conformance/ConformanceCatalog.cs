@@ -18,6 +18,7 @@ public static class ConformanceCatalog
     [
         .. ArgumentCases.All(),
         .. LookupBatchCases.All(),
+        .. LookupAndDeleteBatchCases.All(),
     ];
 
     private static Dictionary<string, ConformanceCase> Index()
