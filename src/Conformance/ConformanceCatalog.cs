@@ -19,6 +19,7 @@ public static class ConformanceCatalog
         .. ArgumentCases.All(),
         .. LookupBatchCases.All(),
         .. LookupAndDeleteBatchCases.All(),
+        .. UpdateBatchCases.All(),
     ];
 
     private static Dictionary<string, ConformanceCase> Index()
