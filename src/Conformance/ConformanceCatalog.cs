@@ -20,6 +20,7 @@ public static class ConformanceCatalog
         .. LookupBatchCases.All(),
         .. LookupAndDeleteBatchCases.All(),
         .. UpdateBatchCases.All(),
+        .. DeleteBatchCases.All(),
     ];
 
     private static Dictionary<string, ConformanceCase> Index()
