@@ -21,6 +21,7 @@ public static class ConformanceCatalog
         .. LookupAndDeleteBatchCases.All(),
         .. UpdateBatchCases.All(),
         .. DeleteBatchCases.All(),
+        .. SeedPageCases.All(),
     ];
 
     private static Dictionary<string, ConformanceCase> Index()
