@@ -187,7 +187,7 @@ internal sealed class LookupCall(BpfMapHandle map, byte[] outBatch, byte[] keys,
     public void Expect(Errno errno, uint count, uint? outBatch, IReadOnlyList<uint> ids) =>
         Expect(errno, count, outBatch, [.. ids.Select(id => Batch.Key(Map, id))], [.. ids.Select(id => Batch.Value(Map, id))]);
 
-    /// <summary>Nothing was written: not the count, not out_batch, no key, no value.</summary>
+    /// <summary>No out_batch, no key, no value was written; errno and count (as the kernel left it) are checked.</summary>
     public void ExpectUntouched(Errno errno, uint count) => Expect(errno, count, null, [], []);
 }
 
@@ -211,9 +211,6 @@ internal sealed class BucketMap
 
     /// <summary>The ids in <paramref name="buckets"/>, in iteration order.</summary>
     public IReadOnlyList<uint> In(params uint[] buckets) => [.. Order.Where(id => buckets.Contains(BucketOf(id)))];
-
-    /// <summary>The ids outside <paramref name="buckets"/>, in iteration order.</summary>
-    public IReadOnlyList<uint> NotIn(params uint[] buckets) => [.. Order.Where(id => !buckets.Contains(BucketOf(id)))];
 
     /// <summary>The bucket of <paramref name="id"/>.</summary>
     public uint BucketOf(uint id) => _entries.Single(e => e.Id == id).Bucket;
@@ -291,9 +288,6 @@ internal sealed class BucketMap
 
     /// <summary>Keys of <paramref name="ids"/>.</summary>
     public IReadOnlyList<byte[]> Keys(IEnumerable<uint> ids) => [.. ids.Select(id => Batch.Key(Map, id))];
-
-    /// <summary>Values of <paramref name="ids"/>.</summary>
-    public IReadOnlyList<byte[]> Values(IEnumerable<uint> ids) => [.. ids.Select(id => Batch.Value(Map, id))];
 
     /// <summary>Checks that the map holds exactly <paramref name="ids"/>, with their values, in this order.</summary>
     public void ExpectHolds(ConformanceContext ctx, IEnumerable<uint> ids, string step) =>
