@@ -145,6 +145,11 @@ internal static class SeedPageCases
                     Expect.Errno(type.IsArrayFamily() ? Errno.None : Errno.ENOENT, call.Errno, "errno");
                     Expect.Equal(type.IsArrayFamily() ? 4u : 3u, call.Count, "count");
                     var keys = Data.Split(call.Keys, call.Count, map.Layout.KeySize);
+                    IEnumerable<uint> order = type.IsArrayFamily()
+                        ? [0, 1, 2, 3]
+                        : ids.OrderBy(id => Jhash.Bucket(map.Spec, Batch.Key(map, id))).ThenByDescending(id => id);
+                    Expect.Sequence(order.Select(id => Batch.Key(map, id)), keys, "keys (bucket order, newest first)");
+                    Expect.Bytes(Data.U32(type.IsArrayFamily() ? 3u : 4u), call.OutBatch, "out_batch");
                     for (var i = 0; i < (int)call.Count; i++)
                     {
                         var id = Data.ReadU32(keys[i]);
@@ -164,7 +169,12 @@ internal static class SeedPageCases
                 var call = Batch.Lookup(ctx, map, false, null, 2);
                 Expect.Errno(type.IsArrayFamily() ? Errno.None : Errno.ENOENT, call.Errno, "errno");
                 Expect.Equal(type.IsArrayFamily() ? 2u : 1u, call.Count, "count");
-                Expect.Bytes(value, call.Values.AsSpan((type.IsArrayFamily() ? 1 : 0) * (int)map.Layout.ValueSize, (int)map.Layout.ValueSize), "element of key 1");
+                Expect.Bytes(Data.U32(type.IsArrayFamily() ? 1u : 2u), call.OutBatch, "out_batch");
+                Expect.Bytes(type.IsArrayFamily() ? Data.Keys(map, 0, 1) : Data.Concat(Batch.Key(map, 1), Batch.Filled(4, Batch.KeySentinel)), call.Keys, "keys");
+                Expect.Bytes(
+                    type.IsArrayFamily() ? Data.Concat(Batch.Zero(map), value) : Data.Concat(value, Batch.Filled(map.Layout.ValueSize, Batch.ValueSentinel)),
+                    call.Values,
+                    "values: key 1 with its 0xAB padding");
             });
         }
 
