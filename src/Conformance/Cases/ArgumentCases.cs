@@ -6,18 +6,16 @@ namespace BpfMaps.Conformance.Cases;
 /// </summary>
 internal static class ArgumentCases
 {
-    private delegate void Call(IBpfMapBackend backend, BpfMapHandle map);
-
     public static IEnumerable<ConformanceCase> All()
     {
         foreach (var type in Maps.CoreTypes)
         {
-            foreach (var (command, problem, call) in Misuses(type))
+            foreach (var misuse in BufferMisuse.For(type))
             {
                 yield return new ConformanceCase(
-                    $"arguments/{Maps.Slug(type)}/{command}-{problem}-throws-and-leaves-the-map-unchanged",
+                    $"arguments/{Maps.Slug(type)}/{misuse.Command}-{misuse.Problem}-throws-and-leaves-the-map-unchanged",
                     "§2",
-                    ctx => ThrowsAndLeavesMapUnchanged<ArgumentException>(ctx, type, call));
+                    ctx => ThrowsAndLeavesMapUnchanged<ArgumentException>(ctx, type, misuse.Call));
             }
 
             foreach (var (command, call) in EveryCommand())
@@ -49,7 +47,7 @@ internal static class ArgumentCases
             Expect.Throws<ArgumentException>(() => ctx.TryCreateMap(new BpfMapSpec(BpfMapType.Hash, 4, 4, 1) { Name = new string('a', 17) }), "spec name"));
     }
 
-    private static void ThrowsAndLeavesMapUnchanged<TException>(ConformanceContext ctx, BpfMapType type, Call call)
+    private static void ThrowsAndLeavesMapUnchanged<TException>(ConformanceContext ctx, BpfMapType type, Action<IBpfMapBackend, BpfMapHandle> call)
         where TException : Exception
     {
         var map = ctx.CreateMap(Maps.Spec(type, maxEntries: 4));
@@ -63,82 +61,21 @@ internal static class ArgumentCases
         Expect.Contents(before, Maps.Dump(ctx.Backend, map), "the map after the misuse");
     }
 
-    private static byte[] Short(ulong needed) => new byte[needed - 1];
-
-    private static byte[] KeyOf(BpfMapHandle map, uint id) => Data.Key(id, map.Spec.KeySize);
-
-    private static IEnumerable<(string Command, string Problem, Call Call)> Misuses(BpfMapType type)
+    private static IEnumerable<(string Command, Action<IBpfMapBackend, BpfMapHandle> Call)> EveryCommand()
     {
-        yield return ("lookup", "short-key", (b, m) => b.Lookup(m, Short(m.Layout.KeySize), new byte[m.Layout.ValueSize]));
-        yield return ("lookup", "short-value", (b, m) => b.Lookup(m, KeyOf(m, 0), Short(m.Layout.ValueSize)));
-        // The classic per-CPU mistake: a buffer of value_size bytes instead of one slot per possible CPU.
-        if (type.IsPerCpu())
-        {
-            yield return ("lookup", "value-of-value-size-bytes", (b, m) => b.Lookup(m, KeyOf(m, 0), new byte[m.Spec.ValueSize]));
-            yield return ("update", "value-of-value-size-bytes", (b, m) => b.Update(m, KeyOf(m, 0), new byte[m.Spec.ValueSize]));
-        }
-        yield return ("update", "short-key", (b, m) => b.Update(m, Short(m.Layout.KeySize), new byte[m.Layout.ValueSize]));
-        yield return ("update", "short-value", (b, m) => b.Update(m, KeyOf(m, 3), Short(m.Layout.ValueSize)));
-        yield return ("delete", "short-key", (b, m) => b.Delete(m, Short(m.Layout.KeySize)));
-        yield return ("get-next-key", "short-key", (b, m) => b.GetNextKey(m, Short(m.Layout.KeySize), new byte[m.Layout.KeySize]));
-        yield return ("get-next-key", "short-next-key", (b, m) => b.GetNextKey(m, KeyOf(m, 0), Short(m.Layout.KeySize)));
-        yield return ("lookup-and-delete", "short-key", (b, m) => b.LookupAndDelete(m, Short(m.Layout.KeySize), new byte[m.Layout.ValueSize]));
-        yield return ("lookup-and-delete", "short-value", (b, m) => b.LookupAndDelete(m, KeyOf(m, 0), Short(m.Layout.ValueSize)));
-        foreach (var (name, andDelete) in new[] { ("lookup-batch", false), ("lookup-and-delete-batch", true) })
-        {
-            yield return (name, "short-in-batch", (b, m) => LookupBatch(b, m, andDelete, 4, new byte[3], new byte[4], 4, 4));
-            yield return (name, "short-out-batch", (b, m) => LookupBatch(b, m, andDelete, 4, [], new byte[3], 4, 4));
-            yield return (name, "count-past-the-keys", (b, m) => LookupBatch(b, m, andDelete, 5, [], new byte[4], 4, 5));
-            yield return (name, "count-past-the-values", (b, m) => LookupBatch(b, m, andDelete, 5, [], new byte[4], 5, 4));
-            yield return (name, "count-uint-max", (b, m) => LookupBatch(b, m, andDelete, uint.MaxValue, [], new byte[4], 4, 4));
-        }
-
-        yield return ("update-batch", "count-past-the-keys", (b, m) => UpdateBatch(b, m, 3, 2, 3));
-        yield return ("update-batch", "count-past-the-values", (b, m) => UpdateBatch(b, m, 3, 3, 2));
-        yield return ("update-batch", "count-uint-max", (b, m) => UpdateBatch(b, m, uint.MaxValue, 3, 3));
-        yield return ("delete-batch", "count-past-the-keys", (b, m) =>
-        {
-            var count = 3u;
-            b.DeleteBatch(m, Data.Keys(m, 0, 1), ref count);
-        });
-        yield return ("delete-batch", "count-uint-max", (b, m) =>
-        {
-            var count = uint.MaxValue;
-            b.DeleteBatch(m, Data.Keys(m, 0, 1), ref count);
-        });
-    }
-
-    private static void LookupBatch(IBpfMapBackend b, BpfMapHandle m, bool andDelete, uint count, byte[] inBatch, byte[] outBatch, int keySlots, int valueSlots)
-    {
-        var keys = new byte[(ulong)keySlots * m.Layout.KeySize];
-        var values = new byte[(ulong)valueSlots * m.Layout.ValueSize];
-        _ = andDelete
-            ? b.LookupAndDeleteBatch(m, inBatch, outBatch, keys, values, ref count)
-            : b.LookupBatch(m, inBatch, outBatch, keys, values, ref count);
-    }
-
-    private static void UpdateBatch(IBpfMapBackend b, BpfMapHandle m, uint count, int keySlots, int valueSlots)
-    {
-        var keys = Data.Keys(m, [.. Enumerable.Range(0, keySlots).Select(i => (uint)i)]);
-        var values = Data.Bytes(7, (ulong)valueSlots * m.Layout.ValueSize);
-        b.UpdateBatch(m, keys, values, ref count);
-    }
-
-    private static IEnumerable<(string Command, Call Call)> EveryCommand()
-    {
-        yield return ("lookup", (b, m) => b.Lookup(m, KeyOf(m, 0), new byte[m.Layout.ValueSize]));
-        yield return ("update", (b, m) => b.Update(m, KeyOf(m, 0), new byte[m.Layout.ValueSize]));
-        yield return ("delete", (b, m) => b.Delete(m, KeyOf(m, 0)));
+        yield return ("lookup", (b, m) => b.Lookup(m, Data.Key(0, m.Spec.KeySize), new byte[m.Layout.ValueSize]));
+        yield return ("update", (b, m) => b.Update(m, Data.Key(0, m.Spec.KeySize), new byte[m.Layout.ValueSize]));
+        yield return ("delete", (b, m) => b.Delete(m, Data.Key(0, m.Spec.KeySize)));
         yield return ("get-next-key", (b, m) => b.GetNextKey(m, [], new byte[m.Layout.KeySize]));
-        yield return ("lookup-and-delete", (b, m) => b.LookupAndDelete(m, KeyOf(m, 0), new byte[m.Layout.ValueSize]));
+        yield return ("lookup-and-delete", (b, m) => b.LookupAndDelete(m, Data.Key(0, m.Spec.KeySize), new byte[m.Layout.ValueSize]));
         yield return ("freeze", (b, m) => b.Freeze(m));
-        yield return ("lookup-batch", (b, m) => LookupBatch(b, m, false, 1, [], new byte[4], 1, 1));
-        yield return ("lookup-and-delete-batch", (b, m) => LookupBatch(b, m, true, 1, [], new byte[4], 1, 1));
-        yield return ("update-batch", (b, m) => UpdateBatch(b, m, 1, 1, 1));
+        yield return ("lookup-batch", (b, m) => BufferMisuse.LookupBatch(b, m, false, 1, [], new byte[4], 1, 1));
+        yield return ("lookup-and-delete-batch", (b, m) => BufferMisuse.LookupBatch(b, m, true, 1, [], new byte[4], 1, 1));
+        yield return ("update-batch", (b, m) => BufferMisuse.UpdateBatch(b, m, 1, 1, 1));
         yield return ("delete-batch", (b, m) =>
         {
             var count = 1u;
-            b.DeleteBatch(m, KeyOf(m, 0), ref count);
+            b.DeleteBatch(m, Data.Key(0, m.Spec.KeySize), ref count);
         });
     }
 }
