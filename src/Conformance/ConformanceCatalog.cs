@@ -17,6 +17,14 @@ public static class ConformanceCatalog
     private static List<ConformanceCase> Build() =>
     [
         .. ArgumentCases.All(),
+        .. CreateCases.All(),
+        .. LookupCases.All(),
+        .. UpdateCases.All(),
+        .. DeleteCases.All(),
+        .. GetNextKeyCases.All(),
+        .. IterationOrderCases.All(),
+        .. LookupAndDeleteCases.All(),
+        .. CheckOrderCases.All(),
         .. LookupBatchCases.All(),
         .. LookupAndDeleteBatchCases.All(),
         .. UpdateBatchCases.All(),

@@ -133,6 +133,21 @@ internal static class Batch
     public static void ExpectArray(ConformanceContext ctx, BpfMapHandle map, IReadOnlyList<byte[]> values, string step) =>
         ExpectMap(ctx, map, values.Select((v, i) => (Data.U32((uint)i), v)), step);
 
+    /// <summary>
+    /// The bucket of <paramref name="key"/> in a ZERO_SEED hash map of <paramref name="spec"/>:
+    /// <c>hash &amp; (roundup_pow_of_two(max_entries) − 1)</c> with seed 0 (reference §7.2).
+    /// </summary>
+    public static uint BucketOf(BpfMapSpec spec, ReadOnlySpan<byte> key)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        if (!spec.Type.IsHashFamily() || (spec.Flags & BpfMapFlags.ZeroSeed) == 0 || (ulong)key.Length != spec.KeySize)
+        {
+            throw new ArgumentException("Buckets are predictable only for ZERO_SEED hash maps, with keys of key_size bytes.", nameof(spec));
+        }
+
+        return Jhash.Bucket(key, Jhash.BucketCount(spec.MaxEntries));
+    }
+
     /// <summary>The ids of <paramref name="count"/> keys landing in <paramref name="bucket"/> of a ZERO_SEED hash map, searched from id 1 upward.</summary>
     public static uint[] IdsInBucket(BpfMapSpec spec, uint bucket, int count, ICollection<uint>? taken = null)
     {
@@ -140,7 +155,7 @@ internal static class Batch
         var ids = new List<uint>();
         for (var id = 1u; ids.Count < count; id++)
         {
-            if (taken?.Contains(id) != true && Jhash.Bucket(spec, Data.Key(id, spec.KeySize)) == bucket)
+            if (taken?.Contains(id) != true && Batch.BucketOf(spec, Data.Key(id, spec.KeySize)) == bucket)
             {
                 ids.Add(id);
             }
@@ -276,7 +291,7 @@ internal sealed class BucketMap
             _entries.RemoveAt(index);
         }
 
-        _entries.Add((id, Jhash.Bucket(Map.Spec, Batch.Key(Map, id)), _entries.Count == 0 ? 0 : _entries.Max(e => e.Inserted) + 1));
+        _entries.Add((id, Batch.BucketOf(Map.Spec, Batch.Key(Map, id)), _entries.Count == 0 ? 0 : _entries.Max(e => e.Inserted) + 1));
     }
 
     /// <summary>Records that <paramref name="ids"/> were deleted.</summary>

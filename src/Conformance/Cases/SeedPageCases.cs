@@ -147,7 +147,7 @@ internal static class SeedPageCases
                     var keys = Data.Split(call.Keys, call.Count, map.Layout.KeySize);
                     IEnumerable<uint> order = type.IsArrayFamily()
                         ? [0, 1, 2, 3]
-                        : ids.OrderBy(id => Jhash.Bucket(map.Spec, Batch.Key(map, id))).ThenByDescending(id => id);
+                        : ids.OrderBy(id => Batch.BucketOf(map.Spec, Batch.Key(map, id))).ThenByDescending(id => id);
                     Expect.Sequence(order.Select(id => Batch.Key(map, id)), keys, "keys (bucket order, newest first)");
                     Expect.Bytes(Data.U32(type.IsArrayFamily() ? 3u : 4u), call.OutBatch, "out_batch");
                     for (var i = 0; i < (int)call.Count; i++)
