@@ -17,6 +17,19 @@ public static class ConformanceCatalog
     private static List<ConformanceCase> Build() =>
     [
         .. ArgumentCases.All(),
+        .. CreateCases.All(),
+        .. LookupCases.All(),
+        .. UpdateCases.All(),
+        .. DeleteCases.All(),
+        .. GetNextKeyCases.All(),
+        .. IterationOrderCases.All(),
+        .. LookupAndDeleteCases.All(),
+        .. CheckOrderCases.All(),
+        .. LookupBatchCases.All(),
+        .. LookupAndDeleteBatchCases.All(),
+        .. UpdateBatchCases.All(),
+        .. DeleteBatchCases.All(),
+        .. SeedPageCases.All(),
     ];
 
     private static Dictionary<string, ConformanceCase> Index()
