@@ -95,7 +95,7 @@ internal sealed class HashMapModel : MapModel
             return Errno.None;
         }
 
-        Replace(element, bucket, chain!, value);
+        Replace(element, chain!, value);
         return Errno.None;
     }
 
@@ -268,7 +268,7 @@ internal sealed class HashMapModel : MapModel
     public uint BucketOf(ReadOnlySpan<byte> key) => Jhash.HashMapKey(key, _seed) & _bucketMask;
 
     /// <summary>Finds the element with <paramref name="key"/>; also returns its bucket and chain (null when the bucket is empty).</summary>
-    public HashElement? Find(ReadOnlySpan<byte> key, out uint bucket, out List<HashElement>? chain)
+    private HashElement? Find(ReadOnlySpan<byte> key, out uint bucket, out List<HashElement>? chain)
     {
         bucket = BucketOf(key);
         if (!_chains.TryGetValue(bucket, out chain))
@@ -288,7 +288,7 @@ internal sealed class HashMapModel : MapModel
     }
 
     /// <summary>Links a new element at the head of its bucket's chain (§7.2 step 3).</summary>
-    public void InsertAtHead(uint bucket, HashElement element)
+    private void InsertAtHead(uint bucket, HashElement element)
     {
         if (!_chains.TryGetValue(bucket, out var chain))
         {
@@ -302,22 +302,20 @@ internal sealed class HashMapModel : MapModel
     }
 
     /// <summary>Replaces an existing element's value: in place for per-CPU types, re-inserted at the head otherwise (§5.1).</summary>
-    public HashElement Replace(HashElement element, uint bucket, List<HashElement> chain, ReadOnlySpan<byte> value)
+    private void Replace(HashElement element, List<HashElement> chain, ReadOnlySpan<byte> value)
     {
         if (_updatesInPlace)
         {
             value[..ValueSize].CopyTo(element.Value);
-            return element;
+            return;
         }
 
-        var replacement = new HashElement(element.Key, value[..ValueSize].ToArray());
         chain.Remove(element);
-        chain.Insert(0, replacement);
-        return replacement;
+        chain.Insert(0, new HashElement(element.Key, value[..ValueSize].ToArray()));
     }
 
     /// <summary>Unlinks an element from its chain.</summary>
-    public void Unlink(HashElement element, uint bucket, List<HashElement> chain)
+    private void Unlink(HashElement element, uint bucket, List<HashElement> chain)
     {
         chain.Remove(element);
         Count--;
