@@ -17,3 +17,10 @@ public sealed class SimulatedFiveCpuConformanceTests : ConformanceSuite
     protected override void Register(IServiceCollection services) =>
         services.AddSimulatedBpfBackend(options => options.PossibleCpuCount = 5);
 }
+
+/// <summary>The catalog on a one-CPU simulator: per-CPU values of a single slot, the smallest LRU lists.</summary>
+public sealed class SimulatedOneCpuConformanceTests : ConformanceSuite
+{
+    protected override void Register(IServiceCollection services) =>
+        services.AddSimulatedBpfBackend(options => options.PossibleCpuCount = 1);
+}

@@ -21,7 +21,7 @@ public sealed class ChecksBeforeSyscallTests
         KernelAvailability.EnsureOrSkip();
         var backend = new KernelBpfMapBackend();
         var misuse = BufferMisuse.For(type).Single(m => $"{m.Command}/{m.Problem}" == misuseName);
-        Assert.Equal(Errno.None, backend.CreateMap(Maps.Spec(type), out var map));
+        Assert.Equal(Errno.None, backend.CreateMap(Maps.Spec(type, maxEntries: 4, valueSize: 4), out var map));
         using (map)
         {
             var before = backend.SyscallCount;

@@ -1,5 +1,4 @@
 using System.Text;
-using BpfMaps.Simulated.Hashing;
 
 namespace BpfMaps.Simulated.Tests;
 

@@ -50,7 +50,8 @@ internal static class ArgumentCases
     private static void ThrowsAndLeavesMapUnchanged<TException>(ConformanceContext ctx, BpfMapType type, Action<IBpfMapBackend, BpfMapHandle> call)
         where TException : Exception
     {
-        var map = ctx.CreateMap(Maps.Spec(type, maxEntries: 4));
+        // value_size 4: a per-CPU value (round_up(4, 8) × CPUs) is longer than value_size even on one CPU.
+        var map = ctx.CreateMap(Maps.Spec(type, maxEntries: 4, valueSize: 4));
         for (var i = 0u; i < 3; i++)
         {
             Expect.Errno(Errno.None, ctx.Backend.Update(map, Data.Key(i, map.Spec.KeySize), Data.Value(map, (int)i)), $"seed element {i}");

@@ -1,4 +1,3 @@
-using BpfMaps.Simulated.Hashing;
 using BpfMaps.Simulated.Rules;
 
 namespace BpfMaps.Simulated.Models;

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Numerics;
 using BpfMaps.Simulated.Models;
 
 namespace BpfMaps.Simulated.Rules;
@@ -98,7 +97,7 @@ internal static class KernelRules
     }
 
     /// <summary>n_buckets of a hash map: roundup_pow_of_two(effective max_entries) (§3.1, §7.2).</summary>
-    public static uint HashBucketCount(uint effectiveMaxEntries) => (uint)RoundUpPowerOfTwo(effectiveMaxEntries);
+    public static uint HashBucketCount(uint effectiveMaxEntries) => Jhash.BucketCount(effectiveMaxEntries);
 
     private static uint NumaNodeOf(BpfMapSpec spec) =>
         (spec.Flags & BpfMapFlags.NumaNode) != 0 ? spec.NumaNode : KernelLimits.NoNumaNode; // §3.2: ignored without the flag
@@ -180,7 +179,7 @@ internal static class KernelRules
         }
 
         // §3.1: the bucket array (16 bytes per bucket) must stay below 4 GiB: max_entries ≤ 2^27.
-        var buckets = RoundUpPowerOfTwo(effectiveMaxEntries);
+        var buckets = (ulong)Jhash.BucketCount(effectiveMaxEntries);
         if (buckets > uint.MaxValue / KernelLimits.HashBucketSize)
         {
             return Errno.E2BIG;
@@ -318,8 +317,6 @@ internal static class KernelRules
     private static bool IsKernelAlphanumeric(byte b) =>
         b is >= (byte)'0' and <= (byte)'9' or >= (byte)'A' and <= (byte)'Z' or >= (byte)'a' and <= (byte)'z'
         || (b >= 0xC0 && b != 0xD7 && b != 0xF7);
-
-    private static ulong RoundUpPowerOfTwo(uint value) => value <= 1 ? 1 : BitOperations.RoundUpToPowerOf2((ulong)value);
 
     // ------------------------------------------------------------------------------------------------------------
     // Element command pipelines (§1.4)

@@ -1,12 +1,14 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 
-namespace BpfMaps.Conformance;
+namespace BpfMaps;
 
 /// <summary>
 /// Bob Jenkins' lookup3 hash in the two forms Linux hash maps use (reference §7.2): <see cref="Hash"/> over bytes
 /// (jhash) and <see cref="Hash2"/> over 32-bit words (jhash2), both with the initial value 0xdeadbeef. Written from
-/// the published, public-domain lookup3 description, independently of any kernel source, so that the catalog can
-/// predict the exact iteration order of a hash map created with <see cref="BpfMapFlags.ZeroSeed"/>.
+/// the published, public-domain lookup3 description, independently of any kernel source. With it the simulator places keys as the kernel does, and the conformance
+/// catalog (or any caller) can predict the exact iteration order of a hash map created with
+/// <see cref="BpfMapFlags.ZeroSeed"/>.
 /// </summary>
 /// <remarks>
 /// Keys are hashed as raw bytes read little-endian, as the kernel does on x86_64 and arm64. A hash map puts a key in
@@ -81,6 +83,12 @@ public static class Jhash
         if (key.Length % 4 != 0)
         {
             return Hash(key, seed);
+        }
+
+        if (BitConverter.IsLittleEndian)
+        {
+            // The key's bytes already are its little-endian words: hash them in place, without a copy.
+            return Hash2(MemoryMarshal.Cast<byte, uint>(key), seed);
         }
 
         Span<uint> words = key.Length <= 256 ? stackalloc uint[key.Length / 4] : new uint[key.Length / 4];
