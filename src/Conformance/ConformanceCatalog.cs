@@ -30,6 +30,7 @@ public static class ConformanceCatalog
         .. UpdateBatchCases.All(),
         .. DeleteBatchCases.All(),
         .. SeedPageCases.All(),
+        .. ZeroSeedGridCases.All(),
     ];
 
     private static Dictionary<string, ConformanceCase> Index()
