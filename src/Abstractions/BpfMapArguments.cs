@@ -46,6 +46,26 @@ public static class BpfMapArguments
     public static void BatchValues(BpfMapLayout layout, uint count, int length, string name) =>
         Batch(length, count, layout.ValueSize, layout.IsPerCpu ? "per-CPU value size" : "value_size", name);
 
+    /// <summary>
+    /// Checks a bpffs path (BPF_OBJ_PIN, BPF_OBJ_GET): it is sent as a NUL-terminated string, so it cannot be empty
+    /// or hold a NUL.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="path"/> is null.</exception>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty or contains a NUL character.</exception>
+    public static void Path(string path, string name)
+    {
+        ArgumentNullException.ThrowIfNull(path, name);
+        if (path.Length == 0)
+        {
+            throw new ArgumentException("A bpffs path cannot be empty.", name);
+        }
+
+        if (path.Contains('\0', StringComparison.Ordinal))
+        {
+            throw new ArgumentException("A bpffs path is sent as a NUL-terminated string and cannot contain NUL.", name);
+        }
+    }
+
     private static void Element(int length, ulong needed, string what, string name)
     {
         if (length != 0 && (ulong)length < needed)

@@ -144,4 +144,44 @@ public abstract class BpfMapBackend<THandle> : IBpfMapBackend
 
     /// <summary>BPF_MAP_DELETE_BATCH with checked arguments.</summary>
     protected abstract Errno DeleteBatchCore(THandle map, ReadOnlySpan<byte> keys, ref uint count, BpfElementFlags elementFlags, BpfBatchFlags flags);
+
+    /// <inheritdoc />
+    public Errno OpenMapById(uint id, BpfOpenFlags openFlags, out BpfMapHandle? map)
+    {
+        var errno = OpenMapByIdCore(id, openFlags, out var handle);
+        map = handle;
+        return errno;
+    }
+
+    /// <inheritdoc />
+    public Errno GetMapInfo(BpfMapHandle map, out BpfMapInfo? info) => GetMapInfoCore(BpfMapArguments.Owned<THandle>(this, map), out info);
+
+    /// <inheritdoc />
+    public Errno Pin(BpfMapHandle map, string path)
+    {
+        var handle = BpfMapArguments.Owned<THandle>(this, map);
+        BpfMapArguments.Path(path, nameof(path));
+        return PinCore(handle, path);
+    }
+
+    /// <inheritdoc />
+    public Errno OpenPinned(string path, BpfOpenFlags fileFlags, out BpfMapHandle? map)
+    {
+        BpfMapArguments.Path(path, nameof(path));
+        var errno = OpenPinnedCore(path, fileFlags, out var handle);
+        map = handle;
+        return errno;
+    }
+
+    /// <summary>BPF_MAP_GET_FD_BY_ID; on failure <paramref name="map"/> is null.</summary>
+    protected abstract Errno OpenMapByIdCore(uint id, BpfOpenFlags openFlags, out THandle? map);
+
+    /// <summary>BPF_OBJ_GET_INFO_BY_FD with a checked handle.</summary>
+    protected abstract Errno GetMapInfoCore(THandle map, out BpfMapInfo? info);
+
+    /// <summary>BPF_OBJ_PIN with a checked handle and path.</summary>
+    protected abstract Errno PinCore(THandle map, string path);
+
+    /// <summary>BPF_OBJ_GET with a checked path; on failure <paramref name="map"/> is null.</summary>
+    protected abstract Errno OpenPinnedCore(string path, BpfOpenFlags fileFlags, out THandle? map);
 }

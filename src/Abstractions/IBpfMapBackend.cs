@@ -60,4 +60,29 @@ public interface IBpfMapBackend
     /// <summary>BPF_MAP_DELETE_BATCH; <paramref name="count"/> as in <see cref="UpdateBatch"/>.</summary>
     Errno DeleteBatch(BpfMapHandle map, ReadOnlySpan<byte> keys, ref uint count,
         BpfElementFlags elementFlags = BpfElementFlags.Any, BpfBatchFlags flags = BpfBatchFlags.None);
+
+    /// <summary>
+    /// BPF_MAP_GET_FD_BY_ID: opens another handle to the live map with id <paramref name="id"/>, with its own access
+    /// mode: <see cref="BpfOpenFlags.None"/> gives a read-write handle even to a map created read-only (reference §10).
+    /// An unknown id gives <see cref="Errno.ENOENT"/>; both access bits, or any other bit, <see cref="Errno.EINVAL"/>.
+    /// The handle's <see cref="BpfMapHandle.Spec"/> is <see cref="BpfMapInfo.ToSpec"/> of the map's info.
+    /// </summary>
+    Errno OpenMapById(uint id, BpfOpenFlags openFlags, out BpfMapHandle? map);
+
+    /// <summary>BPF_OBJ_GET_INFO_BY_FD: what the kernel reports about the map; on failure <paramref name="info"/> is null.</summary>
+    Errno GetMapInfo(BpfMapHandle map, out BpfMapInfo? info);
+
+    /// <summary>
+    /// BPF_OBJ_PIN: pins the map at <paramref name="path"/>, a new name in a directory of a BPF file system (bpffs).
+    /// The pin keeps the map alive after every handle is closed.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty or contains a NUL character.</exception>
+    Errno Pin(BpfMapHandle map, string path);
+
+    /// <summary>
+    /// BPF_OBJ_GET: opens a handle to the map pinned at <paramref name="path"/>, with the access mode of
+    /// <paramref name="fileFlags"/> (as <see cref="OpenMapById"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="path"/> is empty or contains a NUL character.</exception>
+    Errno OpenPinned(string path, BpfOpenFlags fileFlags, out BpfMapHandle? map);
 }

@@ -37,6 +37,26 @@ internal sealed class ForeignBackend : BpfMapBackend<ForeignBackend.Handle>
     protected override Errno DeleteBatchCore(Handle map, ReadOnlySpan<byte> keys, ref uint count, BpfElementFlags elementFlags, BpfBatchFlags flags) =>
         Errno.ENOSYS;
 
+    protected override Errno OpenMapByIdCore(uint id, BpfOpenFlags openFlags, out Handle? map)
+    {
+        map = null;
+        return Errno.ENOSYS;
+    }
+
+    protected override Errno GetMapInfoCore(Handle map, out BpfMapInfo? info)
+    {
+        info = null;
+        return Errno.ENOSYS;
+    }
+
+    protected override Errno PinCore(Handle map, string path) => Errno.ENOSYS;
+
+    protected override Errno OpenPinnedCore(string path, BpfOpenFlags fileFlags, out Handle? map)
+    {
+        map = null;
+        return Errno.ENOSYS;
+    }
+
     internal sealed class Handle(ForeignBackend backend, BpfMapSpec spec) : BpfMapHandle(backend, spec, BpfMapAccess.ReadWrite)
     {
         public override bool IsClosed => false;

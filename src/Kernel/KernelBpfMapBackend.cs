@@ -1,3 +1,4 @@
+using System.Text;
 using BpfMaps.Kernel.Interop;
 
 namespace BpfMaps.Kernel;
@@ -159,6 +160,92 @@ public sealed class KernelBpfMapBackend : BpfMapBackend<KernelMapHandle>
         {
             return Batch(BpfCommand.MapDeleteBatch, map, null, null, k, null, ref count, elementFlags, flags);
         }
+    }
+
+    /// <inheritdoc />
+    protected override Errno OpenMapByIdCore(uint id, BpfOpenFlags openFlags, out KernelMapHandle? map)
+    {
+        var attr = new MapGetFdByIdAttr { MapId = id, OpenFlags = (uint)openFlags };
+        var fd = Invoke(BpfCommand.MapGetFdById, ref attr, out var errno);
+        return Opened(fd, errno, openFlags, out map);
+    }
+
+    /// <inheritdoc />
+    protected override Errno GetMapInfoCore(KernelMapHandle map, out BpfMapInfo? info) => QueryInfo(map.Descriptor, out info);
+
+    /// <inheritdoc />
+    protected override unsafe Errno PinCore(KernelMapHandle map, string path)
+    {
+        using var lease = map.Descriptor.Borrow();
+        fixed (byte* p = NulTerminated(path))
+        {
+            var attr = new ObjAttr { Pathname = (ulong)p, BpfFd = lease.Fd };
+            Invoke(BpfCommand.ObjPin, ref attr, out var errno);
+            return errno;
+        }
+    }
+
+    /// <inheritdoc />
+    protected override unsafe Errno OpenPinnedCore(string path, BpfOpenFlags fileFlags, out KernelMapHandle? map)
+    {
+        int fd;
+        Errno errno;
+        fixed (byte* p = NulTerminated(path))
+        {
+            var attr = new ObjAttr { Pathname = (ulong)p, FileFlags = (uint)fileFlags };
+            fd = Invoke(BpfCommand.ObjGet, ref attr, out errno);
+        }
+
+        return Opened(fd, errno, fileFlags, out map);
+    }
+
+    // A descriptor the kernel opened on an existing map: its spec comes from the map's info (which any descriptor,
+    // even a write-only one, may read).
+    private Errno Opened(int fd, Errno errno, BpfOpenFlags flags, out KernelMapHandle? map)
+    {
+        map = null;
+        if (errno != Errno.None)
+        {
+            return errno;
+        }
+
+        var descriptor = BpfFileDescriptor.Adopt(fd);
+        errno = QueryInfo(descriptor, out var info);
+        if (errno != Errno.None)
+        {
+            descriptor.Dispose();
+            return errno;
+        }
+
+        map = new KernelMapHandle(this, info!.ToSpec(), flags.ToAccess(), descriptor);
+        return Errno.None;
+    }
+
+    private unsafe Errno QueryInfo(BpfFileDescriptor descriptor, out BpfMapInfo? info)
+    {
+        info = null;
+        using var lease = descriptor.Borrow();
+        var native = default(MapInfo);
+        var attr = new ObjGetInfoByFdAttr { BpfFd = lease.Fd, InfoLength = (uint)sizeof(MapInfo), Info = (ulong)&native };
+        Invoke(BpfCommand.ObjGetInfoByFd, ref attr, out var errno);
+        if (errno != Errno.None)
+        {
+            return errno;
+        }
+
+        ReadOnlySpan<byte> name = native.Name;
+        var length = name.IndexOf((byte)0);
+        info = new BpfMapInfo(native.Id, (BpfMapType)native.Type, native.KeySize, native.ValueSize, native.MaxEntries,
+            (BpfMapFlags)native.MapFlags, Encoding.UTF8.GetString(length < 0 ? name : name[..length]));
+        return Errno.None;
+    }
+
+    // Paths reach the kernel as NUL-terminated UTF-8 (BpfMapArguments.Path has ruled out embedded NULs).
+    private static byte[] NulTerminated(string path)
+    {
+        var bytes = new byte[Encoding.UTF8.GetByteCount(path) + 1];
+        Encoding.UTF8.GetBytes(path, bytes);
+        return bytes;
     }
 
     private unsafe Errno Element(BpfCommand command, KernelMapHandle map, byte* key, byte* value, BpfElementFlags flags)
