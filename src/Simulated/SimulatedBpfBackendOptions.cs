@@ -15,6 +15,7 @@ public sealed class SimulatedBpfBackendOptions
     private int _possibleCpuCount = DefaultPossibleCpuCount;
     private ulong _memoryLimitBytes = DefaultMemoryLimitBytes;
     private SimulatedKernelVersion _kernelVersion = SimulatedKernelVersion.Linux6_18;
+    private int _defaultCpu;
 
     /// <summary>
     /// <c>num_possible_cpus()</c>: the number of slots in per-CPU values (reference §2). Defaults to
@@ -67,6 +68,22 @@ public sealed class SimulatedBpfBackendOptions
             }
 
             _kernelVersion = value;
+        }
+    }
+
+    /// <summary>
+    /// The CPU commands run on unless a thread chose another with <see cref="SimulatedBpfMapBackend.RunOnCpu"/>
+    /// (reference §12: which LRU lists a command uses). Must be below <see cref="PossibleCpuCount"/>, which the backend
+    /// checks when it is created.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
+    public int DefaultCpu
+    {
+        get => _defaultCpu;
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            _defaultCpu = value;
         }
     }
 

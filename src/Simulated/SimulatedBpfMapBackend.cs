@@ -1,3 +1,4 @@
+using BpfMaps.Simulated.FileSystem;
 using BpfMaps.Simulated.Models;
 using BpfMaps.Simulated.Rules;
 
@@ -11,13 +12,20 @@ namespace BpfMaps.Simulated;
 /// </summary>
 /// <remarks>
 /// Thread-safe: the commands on one map are serialized, so concurrent calls behave as some serial order of them.
-/// Every command runs as if on CPU 0, which makes LRU eviction deterministic (reference §12).
+/// Every command runs on a simulated CPU (<see cref="CurrentCpu"/>), which makes LRU eviction deterministic (reference §12).
 /// </remarks>
 public sealed class SimulatedBpfMapBackend : BpfMapBackend<SimulatedMapHandle>
 {
     private readonly SimulatedMachine _machine;
     private readonly Random _hashSeeds;
     private readonly Lock _hashSeedsGate = new();
+
+    // The maps by id and the bpffs mounts; taken before any map's Gate, never inside one.
+    private readonly Lock _objects = new();
+    private readonly Dictionary<uint, MapModel> _maps = [];
+    private readonly SimulatedBpfFileSystem _bpffs = new();
+    private readonly AsyncLocal<int?> _threadCpu = new();
+    private uint _lastMapId;
 
     /// <summary>Creates a simulator with the default options.</summary>
     public SimulatedBpfMapBackend()
@@ -30,6 +38,12 @@ public sealed class SimulatedBpfMapBackend : BpfMapBackend<SimulatedMapHandle>
     {
         ArgumentNullException.ThrowIfNull(options);
         Options = options.Clone();
+        if (Options.DefaultCpu >= Options.PossibleCpuCount)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), Options.DefaultCpu,
+                $"DefaultCpu must be one of the {Options.PossibleCpuCount} possible CPUs.");
+        }
+
         _machine = SimulatedMachine.From(Options);
         _hashSeeds = new Random(Options.Seed);
     }
@@ -41,22 +55,61 @@ public sealed class SimulatedBpfMapBackend : BpfMapBackend<SimulatedMapHandle>
     public SimulatedBpfBackendOptions Options { get; }
 
     /// <summary>
-    /// Opens another handle to the map <paramref name="map"/> opens, with its own access mode: the simulator's
-    /// BPF_MAP_GET_FD_BY_ID. <see cref="BpfMapAccess.ReadWrite"/> gives a read-write handle even to a map created
-    /// read-only, while a frozen map stays frozen for every handle (reference §3.2, §10). The map lives until every
-    /// handle to it is closed.
+    /// The CPU the commands of the calling thread run on: the one chosen with <see cref="RunOnCpu"/>, else
+    /// <see cref="SimulatedBpfBackendOptions.DefaultCpu"/>. It decides which LRU lists a command uses (reference §12).
     /// </summary>
-    /// <exception cref="ArgumentException">The handle belongs to another backend, or the access mode is not defined.</exception>
-    /// <exception cref="ObjectDisposedException">The handle is closed.</exception>
-    public SimulatedMapHandle OpenAnotherHandle(BpfMapHandle map, BpfMapAccess access = BpfMapAccess.ReadWrite)
-    {
-        var handle = BpfMapArguments.Owned<SimulatedMapHandle>(this, map);
-        if (!Enum.IsDefined(access))
-        {
-            throw new ArgumentException($"Access mode {access} is not defined.", nameof(access));
-        }
+    public int CurrentCpu => _threadCpu.Value ?? Options.DefaultCpu;
 
-        return new SimulatedMapHandle(this, handle.Spec, access, handle.Map);
+    /// <summary>
+    /// Runs the commands of the calling thread (and of the asynchronous flow it starts) on <paramref name="cpu"/>
+    /// until the returned scope is disposed, as <c>sched_setaffinity</c> pins a thread to one CPU in the kernel.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="cpu"/> is not a possible CPU.</exception>
+    public IDisposable RunOnCpu(int cpu)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(cpu);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(cpu, PossibleCpuCount);
+        var scope = new CpuScope(_threadCpu, _threadCpu.Value);
+        _threadCpu.Value = cpu;
+        return scope;
+    }
+
+    /// <summary>
+    /// Mounts a simulated BPF file system at <paramref name="directory"/>: maps can be pinned there (BPF_OBJ_PIN) and
+    /// opened again (BPF_OBJ_GET). Paths outside every mount are looked up, read only, on the host file system.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="directory"/> is empty.</exception>
+    /// <exception cref="InvalidOperationException">A simulated bpffs is mounted at, above or below it already.</exception>
+    public void MountBpfFileSystem(string directory)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        lock (_objects)
+        {
+            _bpffs.Mount(directory);
+        }
+    }
+
+    /// <summary>
+    /// Unmounts the simulated BPF file system at <paramref name="directory"/>: its pins are dropped, and a map that
+    /// no handle holds any more is freed. Returns false if none was mounted there.
+    /// </summary>
+    public bool UnmountBpfFileSystem(string directory)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        lock (_objects)
+        {
+            if (_bpffs.Unmount(directory) is not { } pinned)
+            {
+                return false;
+            }
+
+            foreach (var map in pinned)
+            {
+                ReleaseLocked(map);
+            }
+
+            return true;
+        }
     }
 
     /// <inheritdoc />
@@ -78,7 +131,13 @@ public sealed class SimulatedBpfMapBackend : BpfMapBackend<SimulatedMapHandle>
         };
 
         // §3.2: BPF_F_RDONLY / BPF_F_WRONLY set the mode of the returned descriptor only.
-        map = new SimulatedMapHandle(this, spec, spec.Access, model);
+        lock (_objects)
+        {
+            model.Id = NextMapId();
+            map = new SimulatedMapHandle(this, spec, spec.Access, model);
+            _maps.Add(model.Id, model);
+        }
+
         return Errno.None;
     }
 
@@ -96,6 +155,7 @@ public sealed class SimulatedBpfMapBackend : BpfMapBackend<SimulatedMapHandle>
     {
         lock (map.Map.Gate)
         {
+            map.Map.Cpu = CurrentCpu;
             return KernelRules.UpdateElement(map, Exact(key, map.Map.KeySize), Exact(value, map.Map.ValueSize), flags);
         }
     }
@@ -163,6 +223,7 @@ public sealed class SimulatedBpfMapBackend : BpfMapBackend<SimulatedMapHandle>
     {
         lock (map.Map.Gate)
         {
+            map.Map.Cpu = CurrentCpu;
             var errno = KernelRules.BatchCommand(map, BatchCommand.Update);
             return errno != Errno.None ? errno : GenericBatch.Update(map.Map, keys, values, ref count, elementFlags);
         }
@@ -177,6 +238,112 @@ public sealed class SimulatedBpfMapBackend : BpfMapBackend<SimulatedMapHandle>
             var errno = KernelRules.BatchCommand(map, BatchCommand.Delete);
             return errno != Errno.None ? errno : GenericBatch.Delete(map.Map, keys, ref count, elementFlags);
         }
+    }
+
+    /// <inheritdoc />
+    protected override Errno OpenMapByIdCore(uint id, BpfOpenFlags openFlags, out SimulatedMapHandle? map)
+    {
+        map = null;
+        var errno = KernelRules.OpenFlags(openFlags, objGet: false);
+        if (errno != Errno.None)
+        {
+            return errno;
+        }
+
+        lock (_objects)
+        {
+            var found = _maps.TryGetValue(id, out var model);
+            errno = KernelRules.MapId(found);
+            if (errno == Errno.None)
+            {
+                map = Open(model!, openFlags);
+            }
+
+            return errno;
+        }
+    }
+
+    /// <inheritdoc />
+    protected override Errno GetMapInfoCore(SimulatedMapHandle map, out BpfMapInfo? info)
+    {
+        info = Info(map.Map);
+        return Errno.None;
+    }
+
+    /// <inheritdoc />
+    protected override Errno PinCore(SimulatedMapHandle map, string path)
+    {
+        lock (_objects)
+        {
+            var errno = KernelRules.PinPath(_bpffs.Lookup(path));
+            if (errno == Errno.None)
+            {
+                // A pin holds the map as a handle does.
+                map.Map.AddHandle();
+                _bpffs.Add(path, map.Map);
+            }
+
+            return errno;
+        }
+    }
+
+    /// <inheritdoc />
+    protected override Errno OpenPinnedCore(string path, BpfOpenFlags fileFlags, out SimulatedMapHandle? map)
+    {
+        map = null;
+        var errno = KernelRules.OpenFlags(fileFlags, objGet: true);
+        if (errno != Errno.None)
+        {
+            return errno;
+        }
+
+        lock (_objects)
+        {
+            errno = KernelRules.GetPath(_bpffs.Lookup(path));
+            if (errno == Errno.None)
+            {
+                map = Open(_bpffs.Get(path), fileFlags);
+            }
+
+            return errno;
+        }
+    }
+
+    /// <summary>A handle to <paramref name="model"/> was closed: the map is freed, and its id forgotten, with the last reference.</summary>
+    internal void Release(MapModel model)
+    {
+        lock (_objects)
+        {
+            ReleaseLocked(model);
+        }
+    }
+
+    private void ReleaseLocked(MapModel model)
+    {
+        if (model.ReleaseHandle())
+        {
+            _maps.Remove(model.Id);
+        }
+    }
+
+    // A new handle on a live map: its spec is what the map's info reports, as on the kernel backend.
+    private SimulatedMapHandle Open(MapModel model, BpfOpenFlags flags) => new(this, Info(model).ToSpec(), flags.ToAccess(), model);
+
+    // §3.1, §3.2: the effective max_entries and the flags the map keeps.
+    private static BpfMapInfo Info(MapModel model) =>
+        new(model.Id, model.Spec.Type, model.Spec.KeySize, model.Spec.ValueSize, model.MaxEntries,
+            KernelRules.StoredMapFlags(model.Spec.Flags), model.Spec.Name ?? "");
+
+    // idr_alloc_cyclic(&map_idr, map, 1, INT_MAX): ids increase from 1, wrap round below INT_MAX, and skip live ones.
+    private uint NextMapId()
+    {
+        do
+        {
+            _lastMapId = _lastMapId >= int.MaxValue - 1 ? 1 : _lastMapId + 1;
+        }
+        while (_maps.ContainsKey(_lastMapId));
+
+        return _lastMapId;
     }
 
     // §7.2: BPF_F_ZERO_SEED maps hash with seed 0; every other hash map gets a random seed, drawn here from the
@@ -201,4 +368,10 @@ public sealed class SimulatedBpfMapBackend : BpfMapBackend<SimulatedMapHandle>
 
     private static Span<byte> Exact(Span<byte> buffer, int size) =>
         buffer.IsEmpty || size == 0 ? buffer : buffer[..size];
+
+    // Restores the CPU a thread ran on before RunOnCpu.
+    private sealed class CpuScope(AsyncLocal<int?> cpu, int? previous) : IDisposable
+    {
+        public void Dispose() => cpu.Value = previous;
+    }
 }

@@ -9,11 +9,13 @@ namespace BpfMaps.Simulated;
 /// </summary>
 public sealed class SimulatedMapHandle : BpfMapHandle
 {
+    private readonly SimulatedBpfMapBackend _backend;
     private int _closed;
 
     internal SimulatedMapHandle(SimulatedBpfMapBackend backend, BpfMapSpec spec, BpfMapAccess access, MapModel map)
         : base(backend, spec, access)
     {
+        _backend = backend;
         Map = map;
         map.AddHandle();
     }
@@ -29,7 +31,7 @@ public sealed class SimulatedMapHandle : BpfMapHandle
     {
         if (Interlocked.Exchange(ref _closed, 1) == 0)
         {
-            Map.ReleaseHandle();
+            _backend.Release(Map);
         }
     }
 }

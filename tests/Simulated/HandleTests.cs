@@ -24,12 +24,14 @@ public sealed class HandleTests
         Assert.Equal(Errno.EPERM, backend.Update(readOnly!, Key, new byte[4]));
 
         // §3.2: a descriptor opened by id with open_flags 0 can write even to a map created read-only.
-        using var readWrite = backend.OpenAnotherHandle(readOnly!);
-        Assert.Equal(Errno.None, backend.Update(readWrite, Key, [9, 9, 9, 9]));
+        Assert.Equal(Errno.None, backend.GetMapInfo(readOnly!, out var info));
+        Assert.Equal(Errno.None, backend.OpenMapById(info!.Id, BpfOpenFlags.None, out var readWrite));
+        using var _ = readWrite;
+        Assert.Equal(Errno.None, backend.Update(readWrite!, Key, [9, 9, 9, 9]));
         readOnly!.Dispose();
 
         var value = new byte[4];
-        Assert.Equal(Errno.None, backend.Lookup(readWrite, Key, value));
+        Assert.Equal(Errno.None, backend.Lookup(readWrite!, Key, value));
         Assert.Equal([9, 9, 9, 9], value);
     }
 
@@ -40,12 +42,15 @@ public sealed class HandleTests
         Assert.Equal(Errno.None, backend.CreateMap(new BpfMapSpec(BpfMapType.Array, 4, 4, 4), out var map));
         using (map)
         {
-            using var writeOnly = backend.OpenAnotherHandle(map!, BpfMapAccess.WriteOnly);
-            Assert.Equal(Errno.None, backend.Freeze(writeOnly));
-            using var later = backend.OpenAnotherHandle(map!);
-            Assert.Equal(Errno.EPERM, backend.Update(later, Key, new byte[4]));
+            Assert.Equal(Errno.None, backend.GetMapInfo(map!, out var info));
+            Assert.Equal(Errno.None, backend.OpenMapById(info!.Id, BpfOpenFlags.WriteOnly, out var writeOnly));
+            using var w = writeOnly;
+            Assert.Equal(Errno.None, backend.Freeze(writeOnly!));
+            Assert.Equal(Errno.None, backend.OpenMapById(info.Id, BpfOpenFlags.None, out var later));
+            using var l = later;
+            Assert.Equal(Errno.EPERM, backend.Update(later!, Key, new byte[4]));
             Assert.Equal(Errno.EPERM, backend.Freeze(map!));
-            Assert.Equal(Errno.None, backend.Lookup(later, Key, new byte[4]));
+            Assert.Equal(Errno.None, backend.Lookup(later!, Key, new byte[4]));
         }
     }
 }

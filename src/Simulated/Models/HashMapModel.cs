@@ -344,7 +344,7 @@ internal sealed class HashMapModel : MapModel
         LruNode? node = null;
         if (!perCpu || flags != BpfElementFlags.Exist)
         {
-            node = lru.PopFree();
+            node = lru.PopFree(Cpu);
             if (node is null)
             {
                 return KernelRules.LruNoFreeNode();

@@ -1,18 +1,18 @@
-using BpfMaps.Simulated.Rules;
-
 namespace BpfMaps.Simulated.Models;
 
 /// <summary>
-/// The LRU of LRU_HASH and LRU_PERCPU_HASH (<c>bpf_lru_list.c</c>) as seen by a process pinned to CPU 0, the case
-/// the reference verified exactly (§12.1): active and inactive lists with reference bits, a rotation cursor, and the
-/// free nodes. With the common LRU, CPU 0 also has a local free list and a pending list of new nodes, and refills
-/// its local free list in bursts of <c>target_free</c> nodes, evicting the least recently used elements when the
-/// global free list runs short. With BPF_F_NO_COMMON_LRU, CPU 0 owns max_entries / ncpus nodes and evicts up to
-/// 4 at a time (§12.2).
+/// The LRU of LRU_HASH and LRU_PERCPU_HASH (<c>bpf_lru_list.c</c>), for commands that each run on a given CPU. The
+/// reference verified it exactly for a process pinned to one CPU (§12.1); with several CPUs it follows the same source.
 /// </summary>
 /// <remarks>
-/// Free nodes carry nothing, so free lists are counts; the other lists are circular doubly linked lists with a
-/// sentinel, as the kernel's, because the rotation cursor can rest on the sentinel.
+/// <para>Common LRU: one global list set (active and inactive lists with reference bits, a rotation cursor, the free
+/// nodes), and per CPU a local free list and a pending list of new nodes. A CPU refills its local free list in bursts
+/// of <c>target_free</c> nodes, evicting the least recently used elements when the global free list runs short, and
+/// steals free or pending nodes from the CPUs' local lists (its own first) when even that yields nothing.</para>
+/// <para>BPF_F_NO_COMMON_LRU: each CPU owns a list set of max_entries / ncpus nodes and evicts up to 4 of its own
+/// elements at a time (§12.2).</para>
+/// <para>Free nodes carry nothing, so free lists are counts; the other lists are circular doubly linked lists with a
+/// sentinel, as the kernel's, because the rotation cursor can rest on the sentinel.</para>
 /// </remarks>
 internal sealed class LruList
 {
@@ -20,19 +20,11 @@ internal sealed class LruList
     private const int LocalFreeTarget = 128;
     private const int PerCpuFreeTarget = 4;
 
-    private readonly Func<HashElement, bool> _deleteFromHash;
     private readonly bool _perCpuLists;
-    private readonly int _scans;
     private readonly int _targetFree;
-    private readonly uint _nodes;
-    private readonly LruNode _active = LruNode.Sentinel();
-    private readonly LruNode _inactive = LruNode.Sentinel();
-    private readonly LruNode _pending = LruNode.Sentinel();
-    private LruNode _nextInactiveRotation;
-    private int _activeCount;
-    private int _inactiveCount;
-    private uint _globalFree;
-    private uint _localFree;
+    private readonly uint _nodesPerSet;
+    private readonly ListSet[] _sets;
+    private readonly LocalList[] _locals;
 
     /// <summary>Creates the LRU of a map with <paramref name="maxEntries"/> preallocated elements, all free.</summary>
     /// <param name="deleteFromHash">Unlinks an evicted element from the hash table (<c>htab_lru_map_delete_node</c>).</param>
@@ -41,22 +33,24 @@ internal sealed class LruList
     /// <param name="possibleCpus">num_possible_cpus().</param>
     public LruList(Func<HashElement, bool> deleteFromHash, bool perCpuLists, uint maxEntries, int possibleCpus)
     {
-        _deleteFromHash = deleteFromHash;
         _perCpuLists = perCpuLists;
-        _nodes = perCpuLists ? maxEntries / (uint)possibleCpus : maxEntries;
-        _scans = perCpuLists ? PerCpuFreeTarget : LocalFreeTarget;
+
+        // §12.2: each CPU's list gets max_entries / ncpus nodes; §12.1: the common list gets them all.
+        _nodesPerSet = perCpuLists ? maxEntries / (uint)possibleCpus : maxEntries;
+        var scans = perCpuLists ? PerCpuFreeTarget : LocalFreeTarget;
+        _sets = [.. Enumerable.Range(0, perCpuLists ? possibleCpus : 1).Select(_ => new ListSet(deleteFromHash, scans))];
+        _locals = [.. Enumerable.Range(0, perCpuLists ? 0 : possibleCpus).Select(cpu => new LocalList(cpu))];
 
         // §12.1: target_free = clamp((max_entries / ncpus) / 2, 1, 128).
         _targetFree = (int)Math.Clamp(maxEntries / (uint)possibleCpus / 2, 1, LocalFreeTarget);
-        _nextInactiveRotation = _inactive;
         Reset();
     }
 
     /// <summary>
-    /// bpf_lru_pop_free: a node for a new element, evicting elements if the free nodes ran out. The node is returned
-    /// unattached; <see cref="Attach"/> gives it its element.
+    /// bpf_lru_pop_free on <paramref name="cpu"/>: a node for a new element, evicting elements if the free nodes ran
+    /// out. The node is returned unattached; <see cref="Attach"/> gives it its element.
     /// </summary>
-    public LruNode? PopFree() => _perCpuLists ? PerCpuPopFree() : CommonPopFree();
+    public LruNode? PopFree(int cpu) => _perCpuLists ? PerCpuPopFree(cpu) : CommonPopFree(cpu);
 
     /// <summary>Gives a popped node its element.</summary>
     public static void Attach(LruNode node, HashElement element)
@@ -74,282 +68,401 @@ internal sealed class LruList
         node.Element = null;
         if (node.Kind == LruListKind.Pending)
         {
-            // A node still pending on CPU 0 goes back to CPU 0's local free list.
+            // A pending node goes back to the local free list of the CPU it is pending on.
             node.Unlink();
-            _localFree++;
+            node.Referenced = false;
+            _locals[node.Cpu].Free++;
             return;
         }
 
-        RemoveFromGlobalList(node);
-        _globalFree++;
+        var set = SetOf(node);
+        set.RemoveFromList(node);
+        set.Free++;
     }
 
     /// <summary>Every node free again: the map's last handle was closed.</summary>
     public void Reset()
     {
-        foreach (var sentinel in new[] { _active, _inactive, _pending })
+        foreach (var set in _sets)
         {
-            sentinel.Next = sentinel;
-            sentinel.Prev = sentinel;
+            set.Reset(_nodesPerSet);
         }
 
-        _nextInactiveRotation = _inactive;
-        _activeCount = 0;
-        _inactiveCount = 0;
-        _globalFree = _nodes;
-        _localFree = 0;
+        foreach (var local in _locals)
+        {
+            local.Reset();
+        }
     }
 
-    // bpf_common_lru_pop_free on CPU 0. Stealing from other CPUs' local lists is left out: only CPU 0 ever holds
-    // local nodes here, and after pop_free_to_local flushed CPU 0's pending nodes into the global lists, shrinking
-    // them always yields a node.
-    private LruNode? CommonPopFree()
+    private ListSet SetOf(LruNode node) => _perCpuLists ? _sets[node.Cpu] : _sets[0];
+
+    // bpf_common_lru_pop_free.
+    private LruNode? CommonPopFree(int cpu)
     {
-        if (_localFree == 0)
+        var local = _locals[cpu];
+        if (local.Free == 0)
         {
-            PopFreeToLocal();
+            PopFreeToLocal(local);
         }
 
-        if (_localFree == 0)
+        if (local.Free > 0)
         {
-            return null;
+            local.Free--;
+            return local.AddPending();
         }
 
-        _localFree--;
-        var node = new LruNode { Kind = LruListKind.Pending };
-        node.InsertAfter(_pending);
-        return node;
+        // No free node locally nor globally: steal a free node, else the oldest pending element, from the CPUs' local
+        // lists round robin, starting at this CPU's next_steal.
+        var first = local.NextSteal;
+        var steal = first;
+        var stolen = false;
+        do
+        {
+            var victim = _locals[steal];
+            if (victim.Free > 0)
+            {
+                victim.Free--;
+                stolen = true;
+            }
+            else
+            {
+                stolen = victim.PopPending(_sets[0]);
+            }
+
+            steal = (steal + 1) % _locals.Length;
+        }
+        while (!stolen && steal != first);
+
+        local.NextSteal = steal;
+        return stolen ? local.AddPending() : null;
     }
 
-    // bpf_lru_list_pop_free_to_local: flush the pending nodes, rotate, then move up to target_free free nodes to the
-    // local free list, evicting the rest of target_free from the inactive tail.
-    private void PopFreeToLocal()
+    // bpf_lru_list_pop_free_to_local: flush this CPU's pending nodes, rotate, then move up to target_free free nodes
+    // to its local free list, evicting the rest of target_free from the inactive tail.
+    private void PopFreeToLocal(LocalList local)
     {
-        FlushPending();
-        Rotate();
-        var taken = (int)Math.Min(_globalFree, (uint)_targetFree);
-        _globalFree -= (uint)taken;
-        _localFree += (uint)taken;
+        var global = _sets[0];
+        local.FlushInto(global);
+        global.Rotate();
+        var taken = (int)Math.Min(global.Free, (uint)_targetFree);
+        global.Free -= (uint)taken;
+        local.Free += (uint)taken;
         if (taken < _targetFree)
         {
-            _localFree += (uint)Shrink(_targetFree - taken);
+            local.Free += (uint)global.Shrink(_targetFree - taken);
         }
     }
 
-    // bpf_percpu_lru_pop_free: rotate; if no node is free, evict up to PERCPU_FREE_TARGET; new nodes start inactive.
-    private LruNode? PerCpuPopFree()
+    // bpf_percpu_lru_pop_free: rotate this CPU's lists; if no node is free, evict up to PERCPU_FREE_TARGET; new nodes
+    // start inactive.
+    private LruNode? PerCpuPopFree(int cpu)
     {
-        Rotate();
-        if (_globalFree == 0)
+        var set = _sets[cpu];
+        set.Rotate();
+        if (set.Free == 0)
         {
-            _globalFree += (uint)Shrink(PerCpuFreeTarget);
+            set.Free += (uint)set.Shrink(PerCpuFreeTarget);
         }
 
-        if (_globalFree == 0)
+        if (set.Free == 0)
         {
             return null;
         }
 
-        _globalFree--;
-        var node = new LruNode { Kind = LruListKind.Inactive };
-        node.InsertAfter(_inactive);
-        _inactiveCount++;
-        return node;
+        set.Free--;
+        return set.AddInactive(cpu);
     }
 
-    // __local_list_flush: pending nodes, oldest first, to the head of the active (referenced) or inactive list.
-    private void FlushPending()
+    /// <summary>A CPU's local lists of the common LRU: free nodes (a count), pending nodes, and where to steal next.</summary>
+    private sealed class LocalList(int cpu)
     {
-        for (var node = _pending.Prev; node != _pending;)
+        private readonly LruNode _pending = LruNode.Sentinel();
+
+        public uint Free { get; set; }
+
+        public int NextSteal { get; set; }
+
+        public void Reset()
         {
-            var older = node.Prev;
-            node.Unlink();
+            _pending.Next = _pending;
+            _pending.Prev = _pending;
+            Free = 0;
+            NextSteal = cpu;
+        }
+
+        // __local_list_add_pending: a new node at the head of the pending list, reference bit clear.
+        public LruNode AddPending()
+        {
+            var node = new LruNode { Kind = LruListKind.Pending, Cpu = cpu };
+            node.InsertAfter(_pending);
+            return node;
+        }
+
+        // __local_list_flush: pending nodes, oldest first, to the head of the active (referenced) or inactive list.
+        public void FlushInto(ListSet global)
+        {
+            for (var node = _pending.Prev; node != _pending;)
+            {
+                var older = node.Prev;
+                node.Unlink();
+                global.AddFlushed(node);
+                node = older;
+            }
+        }
+
+        // __local_list_pop_pending: from the tail (oldest), the first unreferenced node whose element can be deleted;
+        // failing that, the first whose element can be deleted whatever its reference bit.
+        public bool PopPending(ListSet global)
+        {
+            foreach (var force in new[] { false, true })
+            {
+                for (var node = _pending.Prev; node != _pending; node = node.Prev)
+                {
+                    if ((!node.Referenced || force) && global.DeleteElement(node))
+                    {
+                        node.Unlink();
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+    }
+
+    /// <summary>A <c>bpf_lru_list</c>: active and inactive lists, the free nodes (a count) and the rotation cursor.</summary>
+    private sealed class ListSet(Func<HashElement, bool> deleteFromHash, int scans)
+    {
+        private readonly LruNode _active = LruNode.Sentinel();
+        private readonly LruNode _inactive = LruNode.Sentinel();
+        private LruNode? _nextInactiveRotation;
+        private int _activeCount;
+        private int _inactiveCount;
+
+        public uint Free { get; set; }
+
+        public void Reset(uint nodes)
+        {
+            foreach (var sentinel in new[] { _active, _inactive })
+            {
+                sentinel.Next = sentinel;
+                sentinel.Prev = sentinel;
+            }
+
+            _nextInactiveRotation = _inactive;
+            _activeCount = 0;
+            _inactiveCount = 0;
+            Free = nodes;
+        }
+
+        // A flushed pending node: to the active list if referenced, else the inactive list; the bit is cleared.
+        public void AddFlushed(LruNode node)
+        {
             var target = node.Referenced ? LruListKind.Active : LruListKind.Inactive;
             node.Kind = target;
             node.Referenced = false;
             node.InsertAfter(Head(target));
             Count(target, +1);
-            node = older;
-        }
-    }
-
-    // __bpf_lru_list_rotate: the active list only when the inactive list is the shorter one; the inactive list always.
-    private void Rotate()
-    {
-        if (_inactiveCount < _activeCount)
-        {
-            RotateActive();
         }
 
-        RotateInactive();
-    }
-
-    // __bpf_lru_list_rotate_active: from the tail, referenced nodes back to the active head, others to the inactive
-    // head, at most nr_scans nodes and not past the node that was first.
-    private void RotateActive()
-    {
-        var first = _active.Next;
-        var scanned = 0;
-        for (var node = _active.Prev; node != _active;)
+        // A new node of the per-CPU LRU, at the head of the inactive list.
+        public LruNode AddInactive(int cpu)
         {
-            var previous = node.Prev;
-            Move(node, node.Referenced ? LruListKind.Active : LruListKind.Inactive);
-            if (++scanned == _scans || node == first)
+            var node = new LruNode { Kind = LruListKind.Inactive, Cpu = cpu };
+            node.InsertAfter(_inactive);
+            _inactiveCount++;
+            return node;
+        }
+
+        // __bpf_lru_list_rotate: the active list only when the inactive list is the shorter one; the inactive list always.
+        public void Rotate()
+        {
+            if (_inactiveCount < _activeCount)
             {
-                break;
+                RotateActive();
             }
 
-            node = previous;
-        }
-    }
-
-    // __bpf_lru_list_rotate_inactive: from the rotation cursor towards the head, wrapping round, move referenced nodes
-    // to the active list; at most nr_scans nodes, once round; the cursor stays where the scan stopped.
-    private void RotateInactive()
-    {
-        if (_inactive.Next == _inactive)
-        {
-            return;
+            RotateInactive();
         }
 
-        var last = _nextInactiveRotation.Next;
-        if (last == _inactive)
+        // __bpf_lru_list_shrink: evict unreferenced nodes from the inactive tail; if none, force out the oldest node of
+        // the inactive (else active) list whatever its reference bit. Returns the number of nodes freed.
+        public int Shrink(int wanted)
         {
-            last = last.Next;
-        }
-
-        var current = _nextInactiveRotation;
-        var next = _inactive;
-        var scanned = 0;
-        while (scanned < _scans)
-        {
-            if (current == _inactive)
+            var freed = ShrinkInactive(wanted);
+            if (freed > 0)
             {
-                current = current.Prev;
-                continue;
+                return freed;
             }
 
-            next = current.Prev;
-            if (current.Referenced)
+            var forced = _inactive.Next != _inactive ? _inactive : _active;
+            for (var node = forced.Prev; node != forced; node = node.Prev)
             {
-                Move(current, LruListKind.Active);
+                if (Evict(node))
+                {
+                    return 1;
+                }
             }
 
-            if (current == last)
-            {
-                break;
-            }
-
-            current = next;
-            scanned++;
+            return 0;
         }
 
-        _nextInactiveRotation = next;
-    }
-
-    // __bpf_lru_list_shrink: evict unreferenced nodes from the inactive tail; if none, force out the oldest node of
-    // the inactive (else active) list whatever its reference bit. Returns the number of nodes freed.
-    private int Shrink(int wanted)
-    {
-        var freed = ShrinkInactive(wanted);
-        if (freed > 0)
+        // del_from_htab for a node that is not on these lists (a pending node being stolen).
+        public bool DeleteElement(LruNode node)
         {
+            if (node.Element is not { } element || !deleteFromHash(element))
+            {
+                return false;
+            }
+
+            node.Element = null;
+            return true;
+        }
+
+        public void RemoveFromList(LruNode node)
+        {
+            if (node == _nextInactiveRotation)
+            {
+                _nextInactiveRotation = node.Prev;
+            }
+
+            Count(node.Kind, -1);
+            node.Unlink();
+            node.Kind = LruListKind.Free;
+        }
+
+        // __bpf_lru_list_rotate_active: from the tail, referenced nodes back to the active head, others to the inactive
+        // head, at most nr_scans nodes and not past the node that was first.
+        private void RotateActive()
+        {
+            var first = _active.Next;
+            var scanned = 0;
+            for (var node = _active.Prev; node != _active;)
+            {
+                var previous = node.Prev;
+                Move(node, node.Referenced ? LruListKind.Active : LruListKind.Inactive);
+                if (++scanned == scans || node == first)
+                {
+                    break;
+                }
+
+                node = previous;
+            }
+        }
+
+        // __bpf_lru_list_rotate_inactive: from the rotation cursor towards the head, wrapping round, move referenced
+        // nodes to the active list; at most nr_scans nodes, once round; the cursor stays where the scan stopped.
+        private void RotateInactive()
+        {
+            if (_inactive.Next == _inactive)
+            {
+                return;
+            }
+
+            var last = _nextInactiveRotation!.Next;
+            if (last == _inactive)
+            {
+                last = last.Next;
+            }
+
+            var current = _nextInactiveRotation;
+            var next = _inactive;
+            var scanned = 0;
+            while (scanned < scans)
+            {
+                if (current == _inactive)
+                {
+                    current = current.Prev;
+                    continue;
+                }
+
+                next = current.Prev;
+                if (current.Referenced)
+                {
+                    Move(current, LruListKind.Active);
+                }
+
+                if (current == last)
+                {
+                    break;
+                }
+
+                current = next;
+                scanned++;
+            }
+
+            _nextInactiveRotation = next;
+        }
+
+        // __bpf_lru_list_shrink_inactive.
+        private int ShrinkInactive(int wanted)
+        {
+            var freed = 0;
+            var scanned = 0;
+            for (var node = _inactive.Prev; node != _inactive;)
+            {
+                var previous = node.Prev;
+                if (node.Referenced)
+                {
+                    Move(node, LruListKind.Active);
+                }
+                else if (Evict(node) && ++freed == wanted)
+                {
+                    break;
+                }
+
+                if (++scanned == scans)
+                {
+                    break;
+                }
+
+                node = previous;
+            }
+
             return freed;
         }
 
-        var forced = _inactive.Next != _inactive ? _inactive : _active;
-        for (var node = forced.Prev; node != forced; node = node.Prev)
+        // del_from_htab, then __bpf_lru_node_move_to_free: the element leaves the hash table and its node becomes free
+        // (the caller counts it on the free list it fills).
+        private bool Evict(LruNode node)
         {
-            if (Evict(node))
+            if (!DeleteElement(node))
             {
-                return 1;
-            }
-        }
-
-        return 0;
-    }
-
-    // __bpf_lru_list_shrink_inactive.
-    private int ShrinkInactive(int wanted)
-    {
-        var freed = 0;
-        var scanned = 0;
-        for (var node = _inactive.Prev; node != _inactive;)
-        {
-            var previous = node.Prev;
-            if (node.Referenced)
-            {
-                Move(node, LruListKind.Active);
-            }
-            else if (Evict(node) && ++freed == wanted)
-            {
-                break;
+                return false;
             }
 
-            if (++scanned == _scans)
+            RemoveFromList(node);
+            return true;
+        }
+
+        // __bpf_lru_node_move: to the head of the target list, reference bit cleared.
+        private void Move(LruNode node, LruListKind target)
+        {
+            if (node == _nextInactiveRotation)
             {
-                break;
+                _nextInactiveRotation = node.Prev;
             }
 
-            node = previous;
+            Count(node.Kind, -1);
+            node.Unlink();
+            node.Kind = target;
+            node.Referenced = false;
+            node.InsertAfter(Head(target));
+            Count(target, +1);
         }
 
-        return freed;
-    }
+        private LruNode Head(LruListKind kind) => kind == LruListKind.Active ? _active : _inactive;
 
-    // del_from_htab, then __bpf_lru_node_move_to_free: the element leaves the hash table and its node becomes free
-    // (the caller counts it on the free list it fills).
-    private bool Evict(LruNode node)
-    {
-        if (node.Element is not { } element || !_deleteFromHash(element))
+        private void Count(LruListKind kind, int delta)
         {
-            return false;
-        }
-
-        node.Element = null;
-        RemoveFromGlobalList(node);
-        return true;
-    }
-
-    // __bpf_lru_node_move: to the head of the target list, reference bit cleared.
-    private void Move(LruNode node, LruListKind target)
-    {
-        if (node == _nextInactiveRotation)
-        {
-            _nextInactiveRotation = node.Prev;
-        }
-
-        Count(node.Kind, -1);
-        node.Unlink();
-        node.Kind = target;
-        node.Referenced = false;
-        node.InsertAfter(Head(target));
-        Count(target, +1);
-    }
-
-    private void RemoveFromGlobalList(LruNode node)
-    {
-        if (node == _nextInactiveRotation)
-        {
-            _nextInactiveRotation = node.Prev;
-        }
-
-        Count(node.Kind, -1);
-        node.Unlink();
-        node.Kind = LruListKind.Free;
-    }
-
-    private LruNode Head(LruListKind kind) => kind == LruListKind.Active ? _active : _inactive;
-
-    private void Count(LruListKind kind, int delta)
-    {
-        if (kind == LruListKind.Active)
-        {
-            _activeCount += delta;
-        }
-        else if (kind == LruListKind.Inactive)
-        {
-            _inactiveCount += delta;
+            if (kind == LruListKind.Active)
+            {
+                _activeCount += delta;
+            }
+            else if (kind == LruListKind.Inactive)
+            {
+                _inactiveCount += delta;
+            }
         }
     }
 }
@@ -360,17 +473,20 @@ internal enum LruListKind
     /// <summary>Free (counted, not linked), or a list sentinel.</summary>
     Free,
 
-    /// <summary>The global active list.</summary>
+    /// <summary>An active list.</summary>
     Active,
 
-    /// <summary>The global inactive list.</summary>
+    /// <summary>An inactive list.</summary>
     Inactive,
 
-    /// <summary>CPU 0's pending list (common LRU only).</summary>
+    /// <summary>A CPU's pending list (common LRU only).</summary>
     Pending,
 }
 
-/// <summary>A <c>bpf_lru_node</c>: a list link, the list it is on, its reference bit and the element it holds.</summary>
+/// <summary>
+/// A <c>bpf_lru_node</c>: a list link, the list it is on, the CPU whose list holds it (pending list, or per-CPU list
+/// set), its reference bit and the element it holds.
+/// </summary>
 internal sealed class LruNode
 {
     public LruNode Prev { get; set; } = null!;
@@ -378,6 +494,8 @@ internal sealed class LruNode
     public LruNode Next { get; set; } = null!;
 
     public LruListKind Kind { get; set; }
+
+    public int Cpu { get; set; }
 
     public bool Referenced { get; set; }
 

@@ -43,6 +43,12 @@ internal abstract class MapModel
     /// <summary>BPF_MAP_FREEZE was called: no descriptor may write any more (reference §10).</summary>
     public bool IsFrozen { get; set; }
 
+    /// <summary>The map's id (BPF_MAP_GET_FD_BY_ID, BPF_OBJ_GET_INFO_BY_FD), given by the backend when it is created.</summary>
+    public uint Id { get; set; }
+
+    /// <summary>The CPU the command being executed runs on; the backend sets it under <see cref="Gate"/> (reference §12).</summary>
+    public int Cpu { get; set; }
+
     /// <summary>
     /// Whether the value holds a <c>bpf_spin_lock</c>. Only BTF can declare one (§9), and <see cref="BpfMapSpec"/>
     /// carries no BTF, so no simulated map has one and every <see cref="BpfElementFlags.Lock"/> is refused.
@@ -55,19 +61,25 @@ internal abstract class MapModel
     /// <summary>Whether any handle to the map is still open.</summary>
     public bool IsAlive => Volatile.Read(ref _openHandles) > 0;
 
-    /// <summary>A handle to the map was opened.</summary>
+    /// <summary>A handle to the map was opened, or the map was pinned (a pin holds it like a handle).</summary>
     public void AddHandle() => Interlocked.Increment(ref _openHandles);
 
-    /// <summary>A handle to the map was closed; the last close frees the elements.</summary>
-    public void ReleaseHandle()
+    /// <summary>
+    /// A handle to the map was closed, or its pin removed; the last release frees the elements and returns true.
+    /// </summary>
+    public bool ReleaseHandle()
     {
-        if (Interlocked.Decrement(ref _openHandles) == 0)
+        if (Interlocked.Decrement(ref _openHandles) != 0)
         {
-            lock (Gate)
-            {
-                Free();
-            }
+            return false;
         }
+
+        lock (Gate)
+        {
+            Free();
+        }
+
+        return true;
     }
 
     /// <summary>The lookup operation (peek for queues and stacks): copies the value into <paramref name="destination"/>.</summary>

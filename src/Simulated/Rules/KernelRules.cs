@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using BpfMaps.Simulated.FileSystem;
 using BpfMaps.Simulated.Models;
 
 namespace BpfMaps.Simulated.Rules;
@@ -661,6 +662,63 @@ internal static class KernelRules
 
     /// <summary>Writes a u32 batch cursor or array key.</summary>
     public static void WriteU32(Span<byte> bytes, uint value) => BinaryPrimitives.WriteUInt32LittleEndian(bytes, value);
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Map objects: ids, info, bpffs (§3.2, §10; BPF_OBJ_PIN / BPF_OBJ_GET measured on 6.18 for issue 6)
+    // ------------------------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// §3.2: map_flags as the map keeps them (bpf_map_flags_retain_permanent): BPF_F_RDONLY and BPF_F_WRONLY belong
+    /// to the descriptor and are dropped; BPF_F_RDONLY_PROG and the rest are kept.
+    /// </summary>
+    public static BpfMapFlags StoredMapFlags(BpfMapFlags flags) => flags & ~(BpfMapFlags.ReadOnly | BpfMapFlags.WriteOnly);
+
+    /// <summary>
+    /// §10: open_flags of BPF_MAP_GET_FD_BY_ID (RDONLY or WRONLY, not both; any other bit, even BPF_F_PATH_FD, is
+    /// EINVAL) and file_flags of BPF_OBJ_GET (which also accepts BPF_F_PATH_FD). Checked before anything else.
+    /// </summary>
+    public static Errno OpenFlags(BpfOpenFlags flags, bool objGet)
+    {
+        var allowed = BpfOpenFlags.ReadOnly | BpfOpenFlags.WriteOnly | (objGet ? KernelLimits.PathFd : 0);
+        if ((flags & ~allowed) != 0)
+        {
+            return Errno.EINVAL;
+        }
+
+        return (flags & BpfOpenFlags.ReadOnly) != 0 && (flags & BpfOpenFlags.WriteOnly) != 0 ? Errno.EINVAL : Errno.None;
+    }
+
+    /// <summary>§10: BPF_MAP_GET_FD_BY_ID of an id no live map has (0, never given, or of a map since freed).</summary>
+    public static Errno MapId(bool found) => found ? Errno.None : Errno.ENOENT;
+
+    /// <summary>
+    /// BPF_OBJ_PIN (bpf_obj_do_pin): path resolution first (a dotted name in a bpffs is EPERM, a missing directory
+    /// ENOENT, a non-directory ENOTDIR, an existing name EEXIST), then the parent must be a bpffs directory (EPERM).
+    /// </summary>
+    public static Errno PinPath(PathLookup path) => path.Kind switch
+    {
+        PathKind.DottedName => Errno.EPERM,
+        PathKind.MissingDirectory => Errno.ENOENT,
+        PathKind.NotDirectory => Errno.ENOTDIR,
+        PathKind.PinnedMap or PathKind.BpfDirectory or PathKind.OtherFile or PathKind.OtherDirectory => Errno.EEXIST,
+        PathKind.MissingElsewhere => Errno.EPERM,
+        _ => Errno.None,
+    };
+
+    /// <summary>
+    /// BPF_OBJ_GET (bpf_obj_do_get), after the file flags: path resolution (dotted name in a bpffs EPERM, missing
+    /// ENOENT, a non-directory on the way or a trailing slash after a pinned map ENOTDIR), then the inode must be a
+    /// BPF object: directories and other files are EACCES.
+    /// </summary>
+    public static Errno GetPath(PathLookup path) => path.Kind switch
+    {
+        PathKind.DottedName => Errno.EPERM,
+        PathKind.MissingInBpfFs or PathKind.MissingElsewhere or PathKind.MissingDirectory => Errno.ENOENT,
+        PathKind.NotDirectory => Errno.ENOTDIR,
+        PathKind.PinnedMap when path.TrailingSlash => Errno.ENOTDIR,
+        PathKind.BpfDirectory or PathKind.OtherFile or PathKind.OtherDirectory => Errno.EACCES,
+        _ => Errno.None,
+    };
 }
 
 /// <summary>The four batch commands.</summary>
