@@ -29,9 +29,16 @@ public sealed class ConformanceCase
     public string Section { get; }
 
     /// <summary>Runs the case on <paramref name="backend"/>; throws <see cref="ConformanceFailureException"/> on a mismatch.</summary>
-    public void Run(IBpfMapBackend backend)
+    public void Run(IBpfMapBackend backend) => Run(backend, ConformanceEnvironment.None);
+
+    /// <summary>
+    /// Runs the case on <paramref name="backend"/> with the capabilities of <paramref name="environment"/>; throws
+    /// <see cref="ConformanceFailureException"/> on a mismatch, <see cref="ConformanceCapabilityException"/> when a
+    /// capability the case needs is missing.
+    /// </summary>
+    public void Run(IBpfMapBackend backend, ConformanceEnvironment environment)
     {
-        using var context = new ConformanceContext(backend);
+        using var context = new ConformanceContext(backend, environment);
         _body(context);
     }
 

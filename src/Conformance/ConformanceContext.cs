@@ -4,13 +4,25 @@ namespace BpfMaps.Conformance;
 public sealed class ConformanceContext : IDisposable
 {
     private readonly List<BpfMapHandle> _maps = [];
+    private IBpfFileSystemFixture? _bpfFileSystem;
 
     /// <summary>Creates a context for one case run.</summary>
     public ConformanceContext(IBpfMapBackend backend)
+        : this(backend, ConformanceEnvironment.None)
+    {
+    }
+
+    /// <summary>Creates a context for one case run with the capabilities of <paramref name="environment"/>.</summary>
+    public ConformanceContext(IBpfMapBackend backend, ConformanceEnvironment environment)
     {
         ArgumentNullException.ThrowIfNull(backend);
+        ArgumentNullException.ThrowIfNull(environment);
         Backend = backend;
+        Environment = environment;
     }
+
+    /// <summary>The capabilities the host gave.</summary>
+    public ConformanceEnvironment Environment { get; }
 
     /// <summary>The backend under test.</summary>
     public IBpfMapBackend Backend { get; }
@@ -44,6 +56,40 @@ public sealed class ConformanceContext : IDisposable
         return errno;
     }
 
+    /// <summary>
+    /// Pins the calling thread to <paramref name="cpu"/> until the scope is disposed (reference §12.1: exact LRU
+    /// results need every command on one CPU).
+    /// </summary>
+    /// <exception cref="ConformanceCapabilityException">The host cannot pin threads.</exception>
+    public IDisposable PinToCpu(int cpu)
+    {
+        var pinning = Environment.CpuPinning
+            ?? throw new ConformanceCapabilityException("this case pins its thread to one CPU, and the host gave no CPU pinning");
+        ArgumentOutOfRangeException.ThrowIfNegative(cpu);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(cpu, Cpus);
+        return pinning.PinCurrentThread(cpu);
+    }
+
+    /// <summary>A BPF file system for this case (made on first use, unmounted when the case ends).</summary>
+    /// <exception cref="ConformanceCapabilityException">The host gave no BPF file system.</exception>
+    public IBpfFileSystemFixture BpfFileSystem
+    {
+        get
+        {
+            var make = Environment.BpfFileSystem
+                ?? throw new ConformanceCapabilityException("this case pins maps, and the host gave no BPF file system");
+            return _bpfFileSystem ??= make();
+        }
+    }
+
+    /// <summary>Keeps <paramref name="map"/> (opened by id or from a pin) to close it when the case ends, and returns it.</summary>
+    public BpfMapHandle Track(BpfMapHandle map)
+    {
+        ArgumentNullException.ThrowIfNull(map);
+        _maps.Add(map);
+        return map;
+    }
+
     /// <inheritdoc />
     public void Dispose()
     {
@@ -53,6 +99,8 @@ public sealed class ConformanceContext : IDisposable
         }
 
         _maps.Clear();
+        _bpfFileSystem?.Dispose();
+        _bpfFileSystem = null;
     }
 
     private static string Describe(BpfMapSpec spec) =>

@@ -15,12 +15,25 @@ public abstract class ConformanceSuite
     /// <summary>Registers the backend under test.</summary>
     protected abstract void Register(IServiceCollection services);
 
+    /// <summary>The capabilities the leaf gives the cases (CPU pinning, a BPF file system); none by default.</summary>
+    protected virtual ConformanceEnvironment CreateEnvironment(IServiceProvider services) => ConformanceEnvironment.None;
+
+    /// <summary>Whether a missing capability fails a case instead of skipping it.</summary>
+    protected virtual bool CapabilitiesRequired => false;
+
     [Theory]
     [MemberData(nameof(CaseNames), MemberType = typeof(ConformanceSuite))]
     public void Case(string name)
     {
         using var services = new ServiceCollection().Apply(Register).BuildServiceProvider();
-        ConformanceCatalog.Get(name).Run(services.GetRequiredService<IBpfMapBackend>());
+        try
+        {
+            ConformanceCatalog.Get(name).Run(services.GetRequiredService<IBpfMapBackend>(), CreateEnvironment(services));
+        }
+        catch (ConformanceCapabilityException ex) when (!CapabilitiesRequired)
+        {
+            Assert.Skip($"The host cannot run this case: {ex.Message}");
+        }
     }
 }
 

@@ -5,7 +5,11 @@ namespace BpfMaps.Conformance.Tests;
 /// <summary>The catalog on the simulator with its default options (3 possible CPUs).</summary>
 public sealed class SimulatedConformanceTests : ConformanceSuite
 {
+    protected override bool CapabilitiesRequired => true;
+
     protected override void Register(IServiceCollection services) => services.AddSimulatedBpfBackend();
+
+    protected override ConformanceEnvironment CreateEnvironment(IServiceProvider services) => SimulatedEnvironment.For(services);
 }
 
 /// <summary>
@@ -16,6 +20,10 @@ public sealed class SimulatedFiveCpuConformanceTests : ConformanceSuite
 {
     protected override void Register(IServiceCollection services) =>
         services.AddSimulatedBpfBackend(options => options.PossibleCpuCount = 5);
+
+    protected override bool CapabilitiesRequired => true;
+
+    protected override ConformanceEnvironment CreateEnvironment(IServiceProvider services) => SimulatedEnvironment.For(services);
 }
 
 /// <summary>The catalog on a one-CPU simulator: per-CPU values of a single slot, the smallest LRU lists.</summary>
@@ -23,4 +31,8 @@ public sealed class SimulatedOneCpuConformanceTests : ConformanceSuite
 {
     protected override void Register(IServiceCollection services) =>
         services.AddSimulatedBpfBackend(options => options.PossibleCpuCount = 1);
+
+    protected override bool CapabilitiesRequired => true;
+
+    protected override ConformanceEnvironment CreateEnvironment(IServiceProvider services) => SimulatedEnvironment.For(services);
 }
