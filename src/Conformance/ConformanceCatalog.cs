@@ -32,6 +32,7 @@ public static class ConformanceCatalog
         .. SeedPageCases.All(),
         .. ZeroSeedGridCases.All(),
         .. QueueStackCases.All(),
+        .. AccessModeCases.All(),
         .. ObjectArgumentCases.All(),
     ];
 
