@@ -33,6 +33,7 @@ public static class ConformanceCatalog
         .. ZeroSeedGridCases.All(),
         .. QueueStackCases.All(),
         .. AccessModeCases.All(),
+        .. MapInfoCases.All(),
         .. ObjectArgumentCases.All(),
     ];
 
