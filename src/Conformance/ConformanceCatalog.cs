@@ -34,6 +34,7 @@ public static class ConformanceCatalog
         .. QueueStackCases.All(),
         .. AccessModeCases.All(),
         .. MapInfoCases.All(),
+        .. PinCases.All(),
         .. ObjectArgumentCases.All(),
     ];
 
