@@ -35,6 +35,7 @@ public static class ConformanceCatalog
         .. AccessModeCases.All(),
         .. MapInfoCases.All(),
         .. PinCases.All(),
+        .. LruCases.All(),
         .. ObjectArgumentCases.All(),
     ];
 
