@@ -19,7 +19,9 @@ internal static class LruCases
         LookupAndDelete,
     }
 
-    public static IEnumerable<ConformanceCase> All() => Types.SelectMany(type => InsertOnly(type).Concat(Scenarios(type)).Concat(PerCpuLists(type)).Concat(Invariants(type)));
+    public static IEnumerable<ConformanceCase> All() =>
+        Types.SelectMany(type => InsertOnly(type).Concat(Scenarios(type)).Concat(PerCpuLists(type)).Concat(Invariants(type)).Concat(Updates(type))
+            .Concat(RefusedBeforeEviction(type)));
 
     private static ConformanceCase Case(BpfMapType type, string condition, string section, Action<ConformanceContext> body) =>
         new($"lru/{Maps.Slug(type)}/{condition}", section, body);
@@ -299,6 +301,105 @@ internal static class LruCases
             // §12.1: count ≥ min(#inserted, max_entries − ncpus·target_free).
             var floor = Math.Max(0L, (long)max - ((long)ctx.Cpus * LruReference.TargetFreeOf(max, ctx.Cpus)));
             Expect.True(held.Count >= Math.Min(inserts, floor), $"{held.Count} keys held, at least {floor}");
+        }
+    }
+
+    // §5.1, LRU column: the update flags on a map with room to spare (max 64: no burst reaches these keys).
+    private static IEnumerable<ConformanceCase> Updates(BpfMapType type)
+    {
+        ConformanceCase Update(string condition, Action<ConformanceContext, BpfMapHandle> body) =>
+            new($"update/{Maps.Slug(type)}/{condition}", "§5.1", ctx =>
+            {
+                using var pin = ctx.PinToCpu(0);
+                body(ctx, Elements.Filled(ctx, Spec(type, 64), 1, 2, 3));
+            });
+
+        void Fails(ConformanceContext ctx, BpfMapHandle map, uint id, BpfElementFlags flags, Errno expected)
+        {
+            var before = Elements.Snapshot(ctx, map);
+            Expect.Errno(expected, ctx.Backend.Update(map, Key(id), Data.Value(map, 99), flags), "update");
+            Elements.Unchanged(ctx, map, before, "after the failed update");
+        }
+
+        foreach (var (name, flags) in new[] { ("any", BpfElementFlags.Any), ("noexist", BpfElementFlags.NoExist) })
+        {
+            yield return Update($"{name}-on-a-new-key-inserts-it", (ctx, map) =>
+            {
+                Expect.Errno(Errno.None, ctx.Backend.Update(map, Key(4), Data.Value(map, 40), flags), "update");
+                Elements.HoldsExactly(ctx, map, [(1, 1), (2, 2), (3, 3), (4, 40)], "the map");
+            });
+        }
+
+        foreach (var (name, flags) in new[] { ("any", BpfElementFlags.Any), ("exist", BpfElementFlags.Exist) })
+        {
+            yield return Update($"{name}-on-an-existing-key-replaces-its-value", (ctx, map) =>
+            {
+                Expect.Errno(Errno.None, ctx.Backend.Update(map, Key(2), Data.Value(map, 20), flags), "update");
+                Elements.HoldsExactly(ctx, map, [(1, 1), (2, 20), (3, 3)], "the map");
+            });
+        }
+
+        yield return Update("noexist-on-an-existing-key-gives-eexist", (ctx, map) => Fails(ctx, map, 2, BpfElementFlags.NoExist, Errno.EEXIST));
+        yield return Update("exist-on-an-absent-key-gives-enoent", (ctx, map) => Fails(ctx, map, 9, BpfElementFlags.Exist, Errno.ENOENT));
+        foreach (var (name, flags) in new[]
+                 {
+                     ("3", (BpfElementFlags)3), ("8", (BpfElementFlags)8), ("f-lock", BpfElementFlags.Lock),
+                     ("f-lock-with-exist", BpfElementFlags.Lock | BpfElementFlags.Exist), ("bit-32", (BpfElementFlags)(1UL << 32)),
+                 })
+        {
+            yield return Update($"flags-{name}-gives-einval", (ctx, map) => Fails(ctx, map, 9, flags, Errno.EINVAL));
+        }
+
+        yield return Update("null-key-gives-efault", (ctx, map) =>
+        {
+            var before = Elements.Snapshot(ctx, map);
+            Expect.Errno(Errno.EFAULT, ctx.Backend.Update(map, [], Data.Value(map, 9)), "update with a NULL key");
+            Elements.Unchanged(ctx, map, before, "after EFAULT");
+        });
+        yield return Update("null-value-on-an-existing-key-gives-efault", (ctx, map) =>
+        {
+            var before = Elements.Snapshot(ctx, map);
+            Expect.Errno(Errno.EFAULT, ctx.Backend.Update(map, Key(2), []), "update with a NULL value");
+            Elements.Unchanged(ctx, map, before, "after EFAULT");
+        });
+    }
+
+    // §1.4: permission, BPF_F_LOCK, flag bits and the user copies are all checked before the map takes a node, so a
+    // full map refuses these updates without evicting anything.
+    private static IEnumerable<ConformanceCase> RefusedBeforeEviction(BpfMapType type)
+    {
+        var rows = new (string Name, BpfMapFlags Created, bool Freeze, BpfElementFlags Flags, bool NullKey, bool NullValue, Errno Expected)[]
+        {
+            ("through-a-handle-created-rdonly", BpfMapFlags.ReadOnly, false, BpfElementFlags.Any, false, false, Errno.EPERM),
+            ("of-a-frozen-map", BpfMapFlags.None, true, BpfElementFlags.Any, false, false, Errno.EPERM),
+            ("with-flags-3", BpfMapFlags.None, false, (BpfElementFlags)3, false, false, Errno.EINVAL),
+            ("with-f-lock", BpfMapFlags.None, false, BpfElementFlags.Lock, false, false, Errno.EINVAL),
+            ("with-a-null-key", BpfMapFlags.None, false, BpfElementFlags.Any, true, false, Errno.EFAULT),
+            ("with-a-null-value", BpfMapFlags.None, false, BpfElementFlags.Any, false, true, Errno.EFAULT),
+        };
+        foreach (var row in rows)
+        {
+            yield return Case(type, $"pinned-update-of-a-full-map-{row.Name}-gives-{row.Expected.ToString().ToLowerInvariant()}-and-evicts-nothing", "§1.4", ctx =>
+            {
+                using var pin = ctx.PinToCpu(0);
+                var map = ctx.CreateMap(Spec(type, 16) with { Flags = Spec(type, 16).Flags | row.Created });
+                var writer = row.Created == BpfMapFlags.None ? map : Objects.OpenById(ctx, map);
+                var model = new LruReference(type, 16, ctx.Cpus);
+                for (var id = 0u; id < 16; id++)
+                {
+                    Expect.Errno(model.Update(id, BpfElementFlags.Any), ctx.Backend.Update(writer, Key(id), Data.Value(map, (int)id)), $"insert {id}");
+                }
+
+                if (row.Freeze)
+                {
+                    Expect.Errno(Errno.None, ctx.Backend.Freeze(map), "freeze");
+                }
+
+                var key = row.NullKey ? [] : Key(99);
+                var value = row.NullValue ? [] : Data.Value(map, 99);
+                Expect.Errno(row.Expected, ctx.Backend.Update(map, key, value, row.Flags), "the update");
+                ExpectKeys(ctx, map, model, "afterwards: nothing evicted");
+            });
         }
     }
 }

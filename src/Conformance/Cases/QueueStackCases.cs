@@ -262,5 +262,61 @@ internal static class QueueStackCases
             Expect.Errno(Errno.None, ctx.Backend.LookupAndDelete(map, [], popped), "pop");
             Expect.Bytes(Data.Concat(written, Elements.Poisoned(3)), popped, "pop: 5 bytes written");
         });
+
+        // §1.4, §10: flag bits before the handle; permission before the queue's own flag check, the key copy and
+        // the map's state.
+        var orders = new (string Name, BpfMapFlags Created, bool Freeze, bool Empty, Func<IBpfMapBackend, BpfMapHandle, Errno> Call, Errno Expected)[]
+        {
+            ("pop-through-a-handle-created-rdonly-with-f-lock", BpfMapFlags.ReadOnly, false, false,
+                (b, m) => b.LookupAndDelete(m, [], Elements.PoisonedValue(m), BpfElementFlags.Lock), Errno.EPERM),
+            ("pop-through-a-handle-created-rdonly-with-flags-2", BpfMapFlags.ReadOnly, false, false,
+                (b, m) => b.LookupAndDelete(m, [], Elements.PoisonedValue(m), BpfElementFlags.Exist), Errno.EINVAL),
+            ("pop-through-a-handle-created-wronly", BpfMapFlags.WriteOnly, false, false,
+                (b, m) => b.LookupAndDelete(m, [], Elements.PoisonedValue(m)), Errno.EPERM),
+            ("pop-through-a-handle-created-rdonly-with-a-key", BpfMapFlags.ReadOnly, false, false,
+                (b, m) => b.LookupAndDelete(m, Data.U32(0), Elements.PoisonedValue(m)), Errno.EPERM),
+            ("pop-of-an-empty-frozen-map", BpfMapFlags.None, true, true, (b, m) => b.LookupAndDelete(m, [], Elements.PoisonedValue(m)), Errno.EPERM),
+            ("push-through-a-handle-created-rdonly-with-noexist", BpfMapFlags.ReadOnly, false, false,
+                (b, m) => b.Update(m, [], Data.Value(m, 9), BpfElementFlags.NoExist), Errno.EPERM),
+            ("push-through-a-handle-created-rdonly-with-a-key", BpfMapFlags.ReadOnly, false, false,
+                (b, m) => b.Update(m, Data.U32(0), Data.Value(m, 9)), Errno.EPERM),
+            ("push-with-exist-into-a-full-frozen-map", BpfMapFlags.None, true, false,
+                (b, m) => b.Update(m, [], Data.Value(m, 9), BpfElementFlags.Exist), Errno.EPERM),
+            ("peek-through-a-handle-created-wronly-with-a-key", BpfMapFlags.WriteOnly, false, false,
+                (b, m) => b.Lookup(m, Data.U32(0), Elements.PoisonedValue(m)), Errno.EPERM),
+            ("peek-through-a-handle-created-wronly-with-flags-3", BpfMapFlags.WriteOnly, false, false,
+                (b, m) => b.Lookup(m, [], Elements.PoisonedValue(m), Three), Errno.EINVAL),
+            ("peek-with-f-lock-and-a-key", BpfMapFlags.None, false, false,
+                (b, m) => b.Lookup(m, Data.U32(0), Elements.PoisonedValue(m), BpfElementFlags.Lock), Errno.EINVAL),
+        };
+        foreach (var row in orders)
+        {
+            yield return new ConformanceCase($"check-order/{slug}/{row.Name}-{Elements.Outcome(row.Expected)}", "§1.4", ctx =>
+            {
+                var map = ctx.CreateMap(new BpfMapSpec(type, 0, 8, 3) { Flags = row.Created });
+                var writer = row.Created == BpfMapFlags.ReadOnly ? Objects.OpenById(ctx, map) : map;
+                int[] seeds = row.Empty ? [] : [1, 2, 3];
+                foreach (var seed in seeds)
+                {
+                    Expect.Errno(Errno.None, ctx.Backend.Update(writer, [], Data.Value(map, seed)), $"push {seed}");
+                }
+
+                if (row.Freeze)
+                {
+                    Expect.Errno(Errno.None, ctx.Backend.Freeze(map), "freeze");
+                }
+
+                Expect.Errno(row.Expected, row.Call(ctx.Backend, map), "the call");
+                if (!row.Freeze)
+                {
+                    PopsExactly(ctx, Objects.OpenById(ctx, map), Order(seeds), "the map afterwards");
+                }
+                else
+                {
+                    var value = Elements.PoisonedValue(map);
+                    Expect.Errno(row.Empty ? Errno.ENOENT : Errno.None, ctx.Backend.Lookup(Objects.OpenById(ctx, map), [], value), "peek afterwards");
+                }
+            });
+        }
     }
 }
