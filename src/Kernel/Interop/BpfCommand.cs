@@ -8,6 +8,7 @@ internal enum BpfCommand
     MapUpdateElem = 2,
     MapDeleteElem = 3,
     MapGetNextKey = 4,
+    BtfLoad = 18,
     MapLookupAndDeleteElem = 21,
     MapFreeze = 22,
     MapLookupBatch = 24,
