@@ -53,4 +53,7 @@ internal static class KernelLimits
 
     /// <summary>PAGE_SIZE, for the page-aligned layout of mmapable arrays.</summary>
     public const ulong PageSize = 4096;
+
+    /// <summary>sizeof(struct bpf_spin_lock), which is also its alignment (§9).</summary>
+    public const int SpinLockSize = 4;
 }
