@@ -31,6 +31,7 @@ public static class ConformanceCatalog
         .. DeleteBatchCases.All(),
         .. SeedPageCases.All(),
         .. ZeroSeedGridCases.All(),
+        .. LockstepFindingsCases.All(),
     ];
 
     private static Dictionary<string, ConformanceCase> Index()

@@ -43,7 +43,8 @@ public sealed class KernelLockstepTests(LockstepBudget budget)
         TestContext.Current.SendDiagnosticMessage($"{report.Summary()}, {reason}");
         if (report.Failure is { } failure)
         {
-            Assert.Fail(failure.Format(PropertyRunner.SeedVariable));
+            Assert.Fail(failure.Format(PropertyRunner.SeedVariable) + Environment.NewLine
+                + "Fix the simulator and keep the shrunk sequence as a named case in src/Conformance/Cases/LockstepFindingsCases.cs.");
         }
 
         Assert.True(report.Operations >= options.OperationBudget, $"only {report.Operations} of {options.OperationBudget} operations ran");
