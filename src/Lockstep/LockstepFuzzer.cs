@@ -65,13 +65,14 @@ public sealed class LockstepReport
 /// <summary>A divergence, shrunk to a minimal sequence.</summary>
 public sealed class LockstepFailure
 {
-    internal LockstepFailure(ulong seed, int round, LockstepRun original, LockstepRun shrunk, int shrinks)
+    internal LockstepFailure(ulong seed, int round, LockstepRun original, LockstepRun shrunk, int shrinks, bool reproduced)
     {
         Seed = seed;
         Round = round;
         Original = original;
         Shrunk = shrunk;
         Shrinks = shrinks;
+        Reproduced = reproduced;
     }
 
     /// <summary>The seed of the run that found it.</summary>
@@ -89,6 +90,12 @@ public sealed class LockstepFailure
     /// <summary>Successful shrink steps.</summary>
     public int Shrinks { get; }
 
+    /// <summary>
+    /// Whether the shrunk scenario diverged again when run once more. When it did not, the reference itself is not
+    /// deterministic there (an LRU run that was not pinned to one CPU, for instance, §12.1).
+    /// </summary>
+    public bool Reproduced { get; }
+
     /// <summary>The shrunk sequence as numbered steps, with the seed and how to replay it.</summary>
     public string Format(string seedVariable)
     {
@@ -96,6 +103,11 @@ public sealed class LockstepFailure
         text.Append(CultureInfo.InvariantCulture,
             $"Lockstep divergence between {Shrunk.ReferenceName} and {Shrunk.CandidateName}, shrunk from {Original.Scenario.Operations.Count + 1} to {Shrunk.Scenario.Operations.Count + 1} steps in {Shrinks} shrinks (seed {Seed}, round {Round}).");
         text.AppendLine().Append(Shrunk.Format());
+        if (!Reproduced)
+        {
+            text.AppendLine().Append("The shrunk sequence agreed when run again: the divergence is not deterministic.");
+        }
+
         text.AppendLine().Append(CultureInfo.InvariantCulture, $"Replay: {seedVariable}={Seed}");
         return text.ToString();
     }
@@ -182,7 +194,8 @@ public static class LockstepFuzzer
             }
             catch (Exception) when (shrunk is not null)
             {
-                var failure = new LockstepFailure(options.Seed, round, original!, shrunk, shrinks);
+                var reproduced = runner.Run(shrunk.Scenario).Divergence is not null;
+                var failure = new LockstepFailure(options.Seed, round, original!, shrunk, shrinks, reproduced);
                 return new LockstepReport(family, options.Seed, scenarios, operations, syscalls, clock.Elapsed, failure);
             }
         }

@@ -41,6 +41,7 @@ public sealed class LockstepMachineryTests
 
         var failure = Assert.IsType<LockstepFailure>(report.Failure);
         Assert.Single(failure.Shrunk.Scenario.Operations);
+        Assert.True(failure.Reproduced);
         Assert.Equal(Errno.EEXIST, failure.Shrunk.Divergence!.Reference.Errno);
         Assert.Equal(Errno.EINVAL, failure.Shrunk.Divergence.Candidate.Errno);
         var text = failure.Format(PropertyRunner.SeedVariable);
