@@ -34,12 +34,8 @@ public sealed class LockstepBudget(IMessageSink diagnostics) : IDisposable
             ? ulong.Parse(seed, CultureInfo.InvariantCulture)
             : (ulong)Random.Shared.NextInt64();
 
-    /// <summary>The share of the budget a family gets, in percent.</summary>
-    public static long For(MapFamily family, int percent)
-    {
-        ArgumentNullException.ThrowIfNull(family);
-        return TotalOperations * percent / 100;
-    }
+    /// <summary>A share of the budget, in percent.</summary>
+    public static long Share(int percent) => TotalOperations * percent / 100;
 
     /// <summary>Records a family's report for the total.</summary>
     public void Add(LockstepReport report)
