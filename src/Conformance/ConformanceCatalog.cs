@@ -32,6 +32,7 @@ public static class ConformanceCatalog
         .. SeedPageCases.All(),
         .. ZeroSeedGridCases.All(),
         .. SpinLockCases.All(),
+        .. LockstepFindingsCases.All(),
     ];
 
     private static Dictionary<string, ConformanceCase> Index()
