@@ -32,7 +32,6 @@ public static class ConformanceCatalog
         .. SeedPageCases.All(),
         .. ZeroSeedGridCases.All(),
         .. SpinLockCases.All(),
-        .. LockstepFindingsCases.All(),
     ];
 
     private static Dictionary<string, ConformanceCase> Index()

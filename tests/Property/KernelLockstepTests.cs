@@ -44,7 +44,7 @@ public sealed class KernelLockstepTests(LockstepBudget budget)
         if (report.Failure is { } failure)
         {
             Assert.Fail(failure.Format(PropertyRunner.SeedVariable) + Environment.NewLine
-                + "Fix the simulator and keep the shrunk sequence as a named case in src/Conformance/Cases/LockstepFindingsCases.cs.");
+                + "Fix the simulator and keep the shrunk sequence as a named case (area lockstep/) in src/Conformance/Cases.");
         }
     }
 }
