@@ -39,7 +39,7 @@ public sealed record LockstepScenario(BpfMapSpec Spec, IReadOnlyList<LockstepOpe
     {
         ArgumentNullException.ThrowIfNull(spec);
         return string.Create(CultureInfo.InvariantCulture,
-            $"{spec.Type} key_size={spec.KeySize} value_size={spec.ValueSize} max_entries={spec.MaxEntries} map_flags={spec.Flags}");
+            $"{spec.Type} key_size={spec.KeySize} value_size={spec.ValueSize} max_entries={spec.MaxEntries} map_flags={spec.Flags}{(spec.Btf is null ? "" : $" btf={spec.Btf}")}");
     }
 
     /// <inheritdoc />

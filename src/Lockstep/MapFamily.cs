@@ -54,8 +54,18 @@ public sealed class MapFamily
         [BpfMapType.Queue, BpfMapType.Stack],
         () => Specs([BpfMapType.Queue, BpfMapType.Stack], Gen.Constant(BpfMapFlags.None)));
 
+    /// <summary>
+    /// HASH (BPF_F_ZERO_SEED, ± NO_PREALLOC) and ARRAY whose value holds a bpf_spin_lock, described by BTF: BPF_F_LOCK is
+    /// a valid flag there, lock bytes read back as zero, F_LOCK updates stay in place (§9.2); rarely a BTF the create
+    /// refuses (§9.1). Exact.
+    /// </summary>
+    public static MapFamily SpinLock { get; } = new(
+        "spin-lock", "HASH with BPF_F_ZERO_SEED and ARRAY with a bpf_spin_lock in the value, exact",
+        [BpfMapType.Hash, BpfMapType.Array],
+        () => SpinLockSpecs());
+
     /// <summary>Every family.</summary>
-    public static IReadOnlyList<MapFamily> All { get; } = [ZeroSeedHash, LruZeroSeed, RandomSeedHash, Arrays, QueuesAndStacks];
+    public static IReadOnlyList<MapFamily> All { get; } = [ZeroSeedHash, LruZeroSeed, RandomSeedHash, Arrays, QueuesAndStacks, SpinLock];
 
     /// <summary>A short name.</summary>
     public string Name { get; }
@@ -91,6 +101,36 @@ public sealed class MapFamily
             (91, Gen.Constant(spec)),
             (4, Gen.Elements(BpfMapFlags.ReadOnly, BpfMapFlags.WriteOnly).Select(access => spec with { Flags = spec.Flags | access })),
             (5, CreateEdges(spec)))
+        select edited;
+
+    // A lock at a 4-aligned offset inside a value of 4 to 64 bytes; then, rarely, a BTF or flag the create refuses
+    // (§9.1): no lock, a misaligned lock (EFAULT), a lock at the end (EINVAL), two locks (E2BIG), no key type, a value
+    // type that does not exist, a struct larger than value_size, a *_PROG flag (EACCES), a per-CPU or LRU type (EOPNOTSUPP).
+    private static Gen<BpfMapSpec> SpinLockSpecs() =>
+        from type in Gen.Elements(BpfMapType.Hash, BpfMapType.Array)
+        from keySize in KeySize(type)
+        from valueSize in Gen.Frequency((50, Gen.Elements(4u, 8u, 12u, 16u)), (50, Gen.Choose(4, 64).Select(v => (uint)v)))
+        from maxEntries in Gen.Frequency((40, Gen.Choose(1, 8)), (60, Gen.Choose(1, 64)))
+        from flags in type == BpfMapType.Hash
+            ? Gen.Elements(BpfMapFlags.ZeroSeed, BpfMapFlags.ZeroSeed | BpfMapFlags.NoPrealloc)
+            : Gen.Constant(BpfMapFlags.None)
+        from lockSlot in Gen.Choose(0, (int)(valueSize - 4) / 4)
+        let lockOffset = 4 * (uint)lockSlot
+        let spec = new BpfMapSpec(type, keySize, valueSize, (uint)maxEntries) { Flags = flags, Btf = BpfMapBtf.SpinLockAt(lockOffset) }
+        from edited in Gen.Frequency(
+            (88, Gen.Constant(spec)),
+            (4, Gen.Elements(BpfMapFlags.ReadOnly, BpfMapFlags.WriteOnly).Select(access => spec with { Flags = spec.Flags | access })),
+            (8, Gen.Elements(
+                spec with { Btf = BpfMapBtf.WithoutSpinLock() },
+                spec with { Btf = BpfMapBtf.SpinLockAt(lockOffset + 1) },
+                spec with { Btf = BpfMapBtf.SpinLockAt(valueSize) },
+                spec with { Btf = new BpfMapBtf { SpinLockOffsets = [0, 4] } },
+                spec with { Btf = spec.Btf! with { Key = BpfBtfKey.None } },
+                spec with { Btf = spec.Btf! with { Value = BpfBtfValue.Nonexistent } },
+                spec with { Btf = spec.Btf! with { ValueStructSize = valueSize + 4 } },
+                spec with { Flags = spec.Flags | BpfMapFlags.ReadOnlyProg },
+                spec with { Type = BpfMapType.PerCpuHash },
+                spec with { Type = BpfMapType.LruHash, Flags = BpfMapFlags.ZeroSeed })))
         select edited;
 
     private static Gen<uint> KeySize(BpfMapType type) => type switch

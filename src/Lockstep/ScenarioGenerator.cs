@@ -165,14 +165,13 @@ public static class ScenarioGenerator
     private static Gen<LockstepOperation> Update(Shape s) =>
         from key in Key(s, allowNull: true)
         from value in Gen.Frequency((97, Bytes(s.ValueSize).Select(b => (byte[]?)b)), (3, Gen.Constant<byte[]?>(null)))
-        from flags in Gen.Frequency((50, Gen.Constant(BpfElementFlags.Any)), (20, Gen.Constant(BpfElementFlags.NoExist)),
-            (20, Gen.Constant(BpfElementFlags.Exist)), (10, Gen.Elements(InvalidUpdateFlags)))
+        from flags in UpdateFlags(s)
         select (LockstepOperation)new UpdateOp(key, value, flags);
 
     private static Gen<LockstepOperation> Lookup(Shape s) =>
         from key in Key(s, allowNull: true)
         from nullValue in Chance(5)
-        from flags in LookupFlags()
+        from flags in LookupFlags(s)
         select (LockstepOperation)new LookupOp(key, nullValue, flags);
 
     private static Gen<LockstepOperation> Delete(Shape s) => Key(s, allowNull: true).Select(k => (LockstepOperation)new DeleteOp(k));
@@ -180,7 +179,7 @@ public static class ScenarioGenerator
     private static Gen<LockstepOperation> LookupAndDelete(Shape s) =>
         from key in Key(s, allowNull: true)
         from nullValue in Chance(5)
-        from flags in LookupFlags()
+        from flags in LookupFlags(s)
         select (LockstepOperation)new LookupAndDeleteOp(key, nullValue, flags);
 
     // Exact maps only: the successor depends on the order. Half the calls continue from the last result.
@@ -200,7 +199,7 @@ public static class ScenarioGenerator
         from count in Count(s)
         from nullKeys in Chance(5)
         from nullValues in Chance(5)
-        from elementFlags in BatchElementFlags()
+        from elementFlags in BatchElementFlags(s)
         from flags in BatchFlags()
         select (LockstepOperation)new LookupBatchOp(andDelete, inBatch, nullOut, count, nullKeys, nullValues, elementFlags, flags);
 
@@ -226,7 +225,7 @@ public static class ScenarioGenerator
             (5, Gen.Constant<byte[][]?>(null)))
         from values in Gen.Frequency((95, Gen.ArrayOf(Bytes(s.ValueSize), (int)count).Select(v => (byte[][]?)v)),
             (5, Gen.Constant<byte[][]?>(null)))
-        from elementFlags in BatchElementFlags()
+        from elementFlags in BatchElementFlags(s)
         from flags in BatchFlags()
         select (LockstepOperation)new UpdateBatchOp(keys, values, count, elementFlags, flags);
 
@@ -234,7 +233,7 @@ public static class ScenarioGenerator
         from count in Count(s)
         from keys in Gen.Frequency((95, Gen.ArrayOf(Key(s, allowNull: false).Select(k => k.Bytes!), (int)count).Select(k => (byte[][]?)k)),
             (5, Gen.Constant<byte[][]?>(null)))
-        from elementFlags in BatchElementFlags()
+        from elementFlags in BatchElementFlags(s)
         from flags in BatchFlags()
         select (LockstepOperation)new DeleteBatchOp(keys, count, elementFlags, flags);
 
@@ -257,12 +256,12 @@ public static class ScenarioGenerator
         var peek =
             from k in key
             from nullValue in Chance(5)
-            from flags in LookupFlags()
+            from flags in LookupFlags(s)
             select (LockstepOperation)new LookupOp(k, nullValue, flags);
         var pop =
             from k in key
             from nullValue in Chance(5)
-            from flags in LookupFlags()
+            from flags in LookupFlags(s)
             select (LockstepOperation)new LookupAndDeleteOp(k, nullValue, flags);
         var batch =
             from andDelete in Chance(50)
@@ -304,11 +303,24 @@ public static class ScenarioGenerator
             : Gen.Frequency((97, key), (3, Gen.Constant(KeyArg.Null)));
     }
 
-    private static Gen<BpfElementFlags> LookupFlags() =>
-        Gen.Frequency((90, Gen.Constant(BpfElementFlags.Any)), (10, Gen.Elements(InvalidLookupFlags)));
+    // BPF_F_LOCK is valid, with or without NOEXIST/EXIST, only where the value holds a spin lock (§9.2); elsewhere it
+    // is one of the invalid values (§4, §5.1).
+    private static Gen<BpfElementFlags> UpdateFlags(Shape s) => s.HasSpinLock
+        ? Gen.Frequency((35, Gen.Constant(BpfElementFlags.Any)), (15, Gen.Constant(BpfElementFlags.NoExist)), (15, Gen.Constant(BpfElementFlags.Exist)),
+            (25, Gen.Elements(BpfElementFlags.Lock, BpfElementFlags.Lock | BpfElementFlags.NoExist, BpfElementFlags.Lock | BpfElementFlags.Exist)),
+            (10, Gen.Elements(BpfElementFlags.Lock | (BpfElementFlags)3, BpfElementFlags.Lock | (BpfElementFlags)8, (BpfElementFlags)3, (BpfElementFlags)8)))
+        : Gen.Frequency((50, Gen.Constant(BpfElementFlags.Any)), (20, Gen.Constant(BpfElementFlags.NoExist)),
+            (20, Gen.Constant(BpfElementFlags.Exist)), (10, Gen.Elements(InvalidUpdateFlags)));
 
-    private static Gen<BpfElementFlags> BatchElementFlags() =>
-        Gen.Frequency((85, Gen.Constant(BpfElementFlags.Any)), (15, Gen.Elements(InvalidLookupFlags)));
+    private static Gen<BpfElementFlags> LookupFlags(Shape s) => s.HasSpinLock
+        ? Gen.Frequency((60, Gen.Constant(BpfElementFlags.Any)), (30, Gen.Constant(BpfElementFlags.Lock)),
+            (10, Gen.Elements(BpfElementFlags.Lock | BpfElementFlags.NoExist, BpfElementFlags.Exist, (BpfElementFlags)8)))
+        : Gen.Frequency((90, Gen.Constant(BpfElementFlags.Any)), (10, Gen.Elements(InvalidLookupFlags)));
+
+    private static Gen<BpfElementFlags> BatchElementFlags(Shape s) => s.HasSpinLock
+        ? Gen.Frequency((55, Gen.Constant(BpfElementFlags.Any)), (30, Gen.Constant(BpfElementFlags.Lock)),
+            (15, Gen.Elements(BpfElementFlags.Lock | BpfElementFlags.NoExist, BpfElementFlags.Exist, (BpfElementFlags)8)))
+        : Gen.Frequency((85, Gen.Constant(BpfElementFlags.Any)), (15, Gen.Elements(InvalidLookupFlags)));
 
     private static Gen<BpfBatchFlags> BatchFlags() =>
         Gen.Frequency((92, Gen.Constant(BpfBatchFlags.None)), (8, Gen.Elements(NonZeroBatchFlags)));
@@ -358,6 +370,8 @@ public static class ScenarioGenerator
         public byte[][] Pool { get; } = pool;
 
         public OrderComparison Ordering { get; } = LockstepScenario.OrderingOf(spec);
+
+        public bool HasSpinLock { get; } = spec.Btf is { SpinLockOffsets.Count: > 0 };
 
         // n_buckets of a hash map: roundup_pow_of_two of max_entries, itself rounded up to a multiple of ncpus with
         // BPF_F_NO_COMMON_LRU (§3.1, §7.2).
