@@ -66,6 +66,12 @@ public sealed record BpfMapSpec
         }
     }
 
+    /// <summary>
+    /// The BTF describing the key and value types, or null for none (<c>btf_fd</c> and the type ids 0). A value holds
+    /// a <c>struct bpf_spin_lock</c>, and so accepts <see cref="BpfElementFlags.Lock"/>, only through BTF (reference §9).
+    /// </summary>
+    public BpfMapBtf? Btf { get; init; }
+
     /// <summary>The access mode of the handle that BPF_MAP_CREATE returns for these flags (reference §3.2).</summary>
     public BpfMapAccess Access => (Flags & (BpfMapFlags.ReadOnly | BpfMapFlags.WriteOnly)) switch
     {

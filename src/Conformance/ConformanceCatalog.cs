@@ -31,6 +31,7 @@ public static class ConformanceCatalog
         .. DeleteBatchCases.All(),
         .. SeedPageCases.All(),
         .. ZeroSeedGridCases.All(),
+        .. SpinLockCases.All(),
         .. QueueStackCases.All(),
         .. AccessModeCases.All(),
         .. MapInfoCases.All(),

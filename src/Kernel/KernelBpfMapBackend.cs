@@ -8,7 +8,7 @@ namespace BpfMaps.Kernel;
 /// struct and returns the kernel's errno; it decides no map semantics. Arguments are checked by
 /// <see cref="BpfMapBackend{THandle}"/> before any syscall.
 /// </summary>
-public sealed class KernelBpfMapBackend : BpfMapBackend<KernelMapHandle>
+public sealed partial class KernelBpfMapBackend : BpfMapBackend<KernelMapHandle>
 {
     private long _syscalls;
 
@@ -66,7 +66,7 @@ public sealed class KernelBpfMapBackend : BpfMapBackend<KernelMapHandle>
             MapExtra = spec.MapExtra,
         };
         spec.WriteNameField(attr.MapName);
-        var fd = Invoke(BpfCommand.MapCreate, ref attr, out var errno);
+        var fd = CreateWithBtf(spec, ref attr, out var errno);
         map = errno == Errno.None ? new KernelMapHandle(this, spec, spec.Access, BpfFileDescriptor.Adopt(fd)) : null;
         return errno;
     }

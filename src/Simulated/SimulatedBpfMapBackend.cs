@@ -123,11 +123,12 @@ public sealed class SimulatedBpfMapBackend : BpfMapBackend<SimulatedMapHandle>
         }
 
         var layout = new BpfMapLayout(spec, PossibleCpuCount);
+        var spinLock = KernelRules.SpinLockOf(spec);
         MapModel model = spec.Type switch
         {
-            _ when spec.Type.IsHashFamily() => new HashMapModel(spec, layout, maxEntries, NextHashSeed(spec), PossibleCpuCount),
-            _ when spec.Type.IsArrayFamily() => new ArrayMapModel(spec, layout),
-            _ => new QueueStackMapModel(spec, layout),
+            _ when spec.Type.IsHashFamily() => new HashMapModel(spec, layout, maxEntries, NextHashSeed(spec), PossibleCpuCount) { SpinLockOffset = spinLock },
+            _ when spec.Type.IsArrayFamily() => new ArrayMapModel(spec, layout) { SpinLockOffset = spinLock },
+            _ => new QueueStackMapModel(spec, layout) { SpinLockOffset = spinLock },
         };
 
         // §3.2: BPF_F_RDONLY / BPF_F_WRONLY set the mode of the returned descriptor only.

@@ -12,6 +12,7 @@ internal enum BpfCommand
     ObjGet = 7,
     MapGetFdById = 14,
     ObjGetInfoByFd = 15,
+    BtfLoad = 18,
     MapLookupAndDeleteElem = 21,
     MapFreeze = 22,
     MapLookupBatch = 24,

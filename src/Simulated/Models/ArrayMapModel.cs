@@ -47,14 +47,14 @@ internal sealed class ArrayMapModel(BpfMapSpec spec, BpfMapLayout layout) : MapM
             return errno;
         }
 
-        // §5.2: every CPU's slot is written, padding included.
+        // §5.2: every CPU's slot is written, padding included; §9.2: the lock bytes are not.
         if (_written.TryGetValue(index, out var stored))
         {
-            value[..ValueSize].CopyTo(stored);
+            CopyValueInto(value, stored);
         }
         else
         {
-            _written[index] = value[..ValueSize].ToArray();
+            _written[index] = NewValue(value);
         }
 
         return Errno.None;

@@ -90,11 +90,12 @@ internal sealed class HashMapModel : MapModel
                 return KernelRules.HashMapFull();
             }
 
-            InsertAtHead(bucket, new HashElement(key.ToArray(), value[..ValueSize].ToArray()));
+            InsertAtHead(bucket, new HashElement(key.ToArray(), NewValue(value)));
             return Errno.None;
         }
 
-        Replace(element, chain!, value);
+        // §9.2: a BPF_F_LOCK update of an existing element copies the value in under the lock, in place.
+        Replace(element, chain!, value, inPlace: _updatesInPlace || (flags & BpfElementFlags.Lock) != 0);
         return Errno.None;
     }
 
@@ -300,17 +301,17 @@ internal sealed class HashMapModel : MapModel
         Count++;
     }
 
-    /// <summary>Replaces an existing element's value: in place for per-CPU types, re-inserted at the head otherwise (§5.1).</summary>
-    private void Replace(HashElement element, List<HashElement> chain, ReadOnlySpan<byte> value)
+    /// <summary>Replaces an existing element's value: in place, or re-inserted at the head of its bucket (§5.1, §9.2).</summary>
+    private void Replace(HashElement element, List<HashElement> chain, ReadOnlySpan<byte> value, bool inPlace)
     {
-        if (_updatesInPlace)
+        if (inPlace)
         {
-            value[..ValueSize].CopyTo(element.Value);
+            CopyValueInto(value, element.Value);
             return;
         }
 
         chain.Remove(element);
-        chain.Insert(0, new HashElement(element.Key, value[..ValueSize].ToArray()));
+        chain.Insert(0, new HashElement(element.Key, NewValue(value)));
     }
 
     /// <summary>Unlinks an element from its chain.</summary>
@@ -367,7 +368,7 @@ internal sealed class HashMapModel : MapModel
         {
             // §5.1, §12.1: in place, and the element is marked referenced; the node taken is given back.
             LruList.SetReferenced(element.LruNode!);
-            value[..ValueSize].CopyTo(element.Value);
+            CopyValueInto(value, element.Value);
             if (node is not null)
             {
                 lru.PushFree(node);
@@ -378,7 +379,7 @@ internal sealed class HashMapModel : MapModel
 
         // A new element at the head of the bucket; a replaced one is unlinked and its node freed, and the new
         // element is marked referenced (§5.1, §12.1).
-        var added = new HashElement(key.ToArray(), value[..ValueSize].ToArray());
+        var added = new HashElement(key.ToArray(), NewValue(value));
         LruList.Attach(node!, added);
         InsertAtHead(bucket, added);
         if (element is not null)

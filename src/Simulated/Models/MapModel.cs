@@ -50,10 +50,13 @@ internal abstract class MapModel
     public int Cpu { get; set; }
 
     /// <summary>
-    /// Whether the value holds a <c>bpf_spin_lock</c>. Only BTF can declare one (§9), and <see cref="BpfMapSpec"/>
-    /// carries no BTF, so no simulated map has one and every <see cref="BpfElementFlags.Lock"/> is refused.
+    /// The byte offset of the value's <c>bpf_spin_lock</c>, or null when it has none. Only BTF can declare one (§9),
+    /// and create decides whether it does (<see cref="Rules.KernelRules.SpinLockOf"/>).
     /// </summary>
-    public bool HasSpinLock { get; }
+    public int? SpinLockOffset { get; init; }
+
+    /// <summary>Whether the value holds a <c>bpf_spin_lock</c>, so that <see cref="BpfElementFlags.Lock"/> is accepted (§9.2).</summary>
+    public bool HasSpinLock => SpinLockOffset is not null;
 
     /// <summary>Which batch commands the map type implements (reference §8.1).</summary>
     public abstract BatchSupport BatchSupport { get; }
@@ -107,6 +110,30 @@ internal abstract class MapModel
 
     /// <summary>Drops every element once the last handle is closed.</summary>
     protected abstract void Free();
+
+    /// <summary>A stored copy of a user value (§9.2: the lock bytes are never taken from user space, and read as 0).</summary>
+    protected byte[] NewValue(ReadOnlySpan<byte> value)
+    {
+        var stored = value[..ValueSize].ToArray();
+        ClearSpinLock(stored);
+        return stored;
+    }
+
+    /// <summary>Overwrites a stored value in place with a user value, the lock bytes excepted (§9.2).</summary>
+    protected void CopyValueInto(ReadOnlySpan<byte> value, byte[] stored)
+    {
+        value[..ValueSize].CopyTo(stored);
+        ClearSpinLock(stored);
+    }
+
+    // copy_map_value skips the lock, and an unheld lock is 0; every read path zeroes it (check_and_init_map_value).
+    private void ClearSpinLock(Span<byte> stored)
+    {
+        if (SpinLockOffset is { } offset)
+        {
+            stored.Slice(offset, Rules.KernelLimits.SpinLockSize).Clear();
+        }
+    }
 }
 
 /// <summary>The batch commands a map type implements, as the presence of its <c>bpf_map_ops</c> members (reference §8.1).</summary>

@@ -54,6 +54,9 @@ internal static class KernelLimits
     /// <summary>PAGE_SIZE, for the page-aligned layout of mmapable arrays.</summary>
     public const ulong PageSize = 4096;
 
+    /// <summary>sizeof(struct bpf_spin_lock), which is also its alignment (§9).</summary>
+    public const int SpinLockSize = 4;
+
     /// <summary>BPF_F_PATH_FD: BPF_OBJ_GET and BPF_OBJ_PIN accept it (then path_fd, which the contract leaves 0, anchors relative paths).</summary>
     public const BpfOpenFlags PathFd = (BpfOpenFlags)(1u << 14);
 }

@@ -34,6 +34,15 @@ internal static class KernelRules
         effectiveMaxEntries = spec.MaxEntries;
         var type = (uint)spec.Type;
 
+        // §9.1: the spec's BTF is loaded (BPF_BTF_LOAD) before anything is created; §3.3, §3.4: the type ids are the
+        // first thing BPF_MAP_CREATE checks.
+        var btfErrno = spec.Btf is { } btf ? LoadBtf(spec, btf) : Errno.None;
+        btfErrno = btfErrno != Errno.None ? btfErrno : BtfTypeIds(spec);
+        if (btfErrno != Errno.None)
+        {
+            return btfErrno;
+        }
+
         // §3.3: map_extra belongs to bloom filters and arenas only; it is checked before the access flags (§3.4).
         if (spec.MapExtra != 0 && type is not (KernelLimits.BloomFilterMapType or KernelLimits.ArenaMapType))
         {
@@ -93,8 +102,9 @@ internal static class KernelRules
             return errno;
         }
 
-        // §3.3, §3.4: the name is copied last.
-        return MapName(spec);
+        // §3.3, §3.4: the name is copied, then the BTF is checked against the map.
+        errno = MapName(spec);
+        return errno != Errno.None ? errno : MapCheckBtf(spec);
     }
 
     /// <summary>n_buckets of a hash map: roundup_pow_of_two(effective max_entries) (§3.1, §7.2).</summary>
@@ -470,9 +480,12 @@ internal static class KernelRules
     /// <summary>BPF_MAP_FREEZE (§1.4, §10).</summary>
     public static Errno Freeze(SimulatedMapHandle handle)
     {
-        // §9.2: maps whose value has BTF special fields cannot be frozen (ENOTSUPP, before EPERM); without BTF no
-        // simulated map has any.
-        //
+        // §1.4, §9.2: maps whose value has BTF special fields (a spin lock) cannot be frozen: ENOTSUPP, before EPERM.
+        if (handle.Map.HasSpinLock)
+        {
+            return Errno.ENOTSUPP;
+        }
+
         // §10: a frozen map has no write permission, so a second freeze is EPERM, not the EBUSY of its own branch.
         if (!CanWrite(handle))
         {
@@ -662,6 +675,90 @@ internal static class KernelRules
 
     /// <summary>Writes a u32 batch cursor or array key.</summary>
     public static void WriteU32(Span<byte> bytes, uint value) => BinaryPrimitives.WriteUInt32LittleEndian(bytes, value);
+
+    // ------------------------------------------------------------------------------------------------------------
+    // BTF and spin locks (§9; create order §3.3, §3.4). The BTF is the one BpfMapBtf describes: a value struct
+    // with bpf_spin_lock members and byte arrays around them, an int or byte-array key type.
+    // ------------------------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// The offset of the map's <c>bpf_spin_lock</c> once <see cref="CreateMap"/> accepted <paramref name="spec"/>:
+    /// its value type has exactly one lock (more fail to load, §9.1), or none.
+    /// </summary>
+    public static int? SpinLockOf(BpfMapSpec spec) =>
+        spec.Btf is { Value: BpfBtfValue.Struct, SpinLockOffsets: [var offset] } ? (int)offset : null;
+
+    // BPF_BTF_LOAD (§9.1). Observed on 6.18 beyond the reference: a member past the end of its struct is EINVAL
+    // (btf_struct_check_meta, checked first), and a lock that is not 4-aligned is EFAULT; two locks are E2BIG, which
+    // wins over a misaligned one.
+    private static Errno LoadBtf(BpfMapSpec spec, BpfMapBtf btf)
+    {
+        var size = btf.ValueStructSizeFor(spec);
+        var locks = btf.SpinLockOffsets;
+        foreach (var offset in locks)
+        {
+            if ((ulong)offset + KernelLimits.SpinLockSize > size)
+            {
+                return Errno.EINVAL;
+            }
+        }
+
+        // §9.1: a struct with two bpf_spin_lock members is refused at load.
+        if (locks.Count > 1)
+        {
+            return Errno.E2BIG;
+        }
+
+        return locks.Count == 1 && locks[0] % KernelLimits.SpinLockSize != 0 ? Errno.EFAULT : Errno.None;
+    }
+
+    // §3.3, §3.4: a key type id without a value type id, before every other create check.
+    private static Errno BtfTypeIds(BpfMapSpec spec) =>
+        spec.Btf is { Value: BpfBtfValue.None } btf && btf.KeyFor(spec) != BpfBtfKey.None ? Errno.EINVAL : Errno.None;
+
+    // syscall.c:map_check_btf, after the name (§3.4, §9.1): key type, value type, the lock's fields, then the map
+    // type's own BTF check, which only the arrays have (array_map_check_btf).
+    private static Errno MapCheckBtf(BpfMapSpec spec)
+    {
+        // §3.3: without a value type id the BTF is not looked at (BtfTypeIds made sure there is no key type id either).
+        if (spec.Btf is not { } btf || btf.Value == BpfBtfValue.None)
+        {
+            return Errno.None;
+        }
+
+        // §9.1: the key type's size must be key_size; without a key type only a map type with its own check goes on.
+        var key = btf.KeyFor(spec);
+        var hasOwnCheck = spec.Type.IsArrayFamily();
+        var keyTypeSize = key == BpfBtfKey.IntType ? sizeof(int) : spec.KeySize; // a byte array has key_size bytes
+        if (key == BpfBtfKey.None ? !hasOwnCheck : keyTypeSize != spec.KeySize)
+        {
+            return Errno.EINVAL;
+        }
+
+        // §9.1: the value type must exist and have value_size bytes.
+        if (btf.Value == BpfBtfValue.Nonexistent || btf.ValueStructSizeFor(spec) != spec.ValueSize)
+        {
+            return Errno.EINVAL;
+        }
+
+        if (btf.SpinLockOffsets.Count > 0)
+        {
+            // §9.1: programs cannot be kept from reading or writing a locked value (checked before the map type).
+            if ((spec.Flags & (BpfMapFlags.ReadOnlyProg | BpfMapFlags.WriteOnlyProg)) != 0)
+            {
+                return Errno.EACCES;
+            }
+
+            // §9.1, §14: only HASH and ARRAY of our types hold spin locks; EOPNOTSUPP (95), not ENOTSUPP.
+            if (spec.Type is not (BpfMapType.Hash or BpfMapType.Array))
+            {
+                return Errno.EOPNOTSUPP;
+            }
+        }
+
+        // §9.1 (array_map_check_btf): an array key must be a 32-bit int; no key type is only for global data sections.
+        return hasOwnCheck && key != BpfBtfKey.IntType ? Errno.EINVAL : Errno.None;
+    }
 
     // ------------------------------------------------------------------------------------------------------------
     // Map objects: ids, info, bpffs (§3.2, §10; BPF_OBJ_PIN / BPF_OBJ_GET measured on 6.18 for issue 6)

@@ -1,0 +1,53 @@
+using BpfMaps.Kernel;
+using BpfMaps.Lockstep;
+using BpfMaps.Simulated;
+using BpfMaps.Testing;
+
+namespace BpfMaps.PropertyTests;
+
+/// <summary>
+/// Generated operation sequences on the kernel and the simulator in lockstep, every step compared (errno, count,
+/// cursor, every output byte) and the whole contents at the end; a divergence is shrunk to a minimal sequence and
+/// printed with the seed to replay (<c>BPFMAPS_PROPERTY_SEED</c>). The test thread is pinned to one CPU for the run,
+/// which makes the kernel's LRU eviction deterministic and equal to the simulator's one-CPU model (reference §12.1).
+/// </summary>
+public sealed class KernelLockstepTests(LockstepBudget budget)
+{
+    [Fact]
+    public void ZeroSeedHashMaps_OrderComparedExactly() => Run(MapFamily.ZeroSeedHash, percent: 25);
+
+    [Fact]
+    public void LruMaps_PinnedToOneCpu_EvictionAndOrderComparedExactly() => Run(MapFamily.LruZeroSeed, percent: 25);
+
+    [Fact]
+    public void RandomSeedHashMaps_OrderComparedAsSets() => Run(MapFamily.RandomSeedHash, percent: 20);
+
+    [Fact]
+    public void Arrays_ComparedExactly() => Run(MapFamily.Arrays, percent: 12);
+
+    [Fact]
+    public void QueuesAndStacks_ComparedExactly() => Run(MapFamily.QueuesAndStacks, percent: 8);
+
+    [Fact]
+    public void SpinLockMaps_ComparedExactly() => Run(MapFamily.SpinLock, percent: 10);
+
+    private void Run(MapFamily family, int percent)
+    {
+        KernelAvailability.EnsureOrSkip();
+        var kernel = new KernelBpfMapBackend();
+        var simulator = new SimulatedBpfMapBackend(new SimulatedBpfBackendOptions { PossibleCpuCount = kernel.PossibleCpuCount });
+        var runner = new LockstepRunner(kernel, simulator);
+        var options = new LockstepOptions { Seed = LockstepBudget.Seed, OperationBudget = LockstepBudget.Share(percent) };
+
+        using var pinned = CpuAffinity.PinCurrentThread(out var reason)
+            ?? throw new InvalidOperationException($"The exact LRU comparison needs the test thread pinned to one CPU: {reason}.");
+        var report = LockstepFuzzer.Run(runner, family, options);
+        budget.Add(report);
+        TestContext.Current.SendDiagnosticMessage($"{report.Summary()}, {reason}");
+        if (report.Failure is { } failure)
+        {
+            Assert.Fail(failure.Format(PropertyRunner.SeedVariable) + Environment.NewLine
+                + "Fix the simulator and keep the shrunk sequence as a named case (area lockstep/) in src/Conformance/Cases.");
+        }
+    }
+}
