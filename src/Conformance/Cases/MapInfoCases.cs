@@ -207,6 +207,23 @@ internal static class MapInfoCases
                 Objects.OpenFails(Errno.EINVAL, ctx.Backend.OpenMapById(id, flags, out var other), other, $"open with bit {bit}");
             }
         });
+        foreach (var type in new[] { BpfMapType.Hash, BpfMapType.Array })
+        {
+            yield return new ConformanceCase($"open-by-id/spin-lock-{Maps.Slug(type)}/the-new-handle-takes-f-lock-and-cannot-freeze", "§9.2", ctx =>
+            {
+                var map = ctx.CreateMap(SpinLockCases.Spec(type, 4, 12));
+                var other = Objects.OpenById(ctx, map);
+                var key = Data.Key(1, 4);
+                Expect.Errno(Errno.None, ctx.Backend.Update(other, key, Data.Value(other, 5), BpfElementFlags.Lock), "F_LOCK update through the new handle");
+                var viaOther = Elements.PoisonedValue(other);
+                var viaMap = Elements.PoisonedValue(map);
+                Expect.Errno(Errno.None, ctx.Backend.Lookup(other, key, viaOther, BpfElementFlags.Lock), "F_LOCK lookup through the new handle");
+                Expect.Errno(Errno.None, ctx.Backend.Lookup(map, key, viaMap, BpfElementFlags.Lock), "F_LOCK lookup through the first handle");
+                Expect.Bytes(viaMap, viaOther, "both handles read the same value");
+                Expect.Errno(Errno.ENOTSUPP, ctx.Backend.Freeze(other), "freeze through the new handle");
+            });
+        }
+
         yield return General("a-bad-flag-with-an-unknown-id-gives-einval", ctx =>
             Objects.OpenFails(Errno.EINVAL, ctx.Backend.OpenMapById(0, (BpfOpenFlags)BpfMapFlags.ReadOnlyProg, out var map), map, "open"));
     }
