@@ -20,10 +20,11 @@ public enum BpfOpenFlags : uint
 public static class BpfOpenFlagsExtensions
 {
     /// <summary>
-    /// The access mode of a descriptor opened with <paramref name="flags"/>; only <see cref="BpfOpenFlags.None"/>,
-    /// <see cref="BpfOpenFlags.ReadOnly"/> and <see cref="BpfOpenFlags.WriteOnly"/> ever open one (reference §10).
+    /// The access mode of a descriptor opened with <paramref name="flags"/>: the kernel reads only the RDONLY and WRONLY
+    /// bits (bpf_get_file_flag; both together never open one), so BPF_OBJ_GET with BPF_F_PATH_FD beside BPF_F_RDONLY
+    /// opens a read-only descriptor (reference §10).
     /// </summary>
-    public static BpfMapAccess ToAccess(this BpfOpenFlags flags) => flags switch
+    public static BpfMapAccess ToAccess(this BpfOpenFlags flags) => (flags & (BpfOpenFlags.ReadOnly | BpfOpenFlags.WriteOnly)) switch
     {
         BpfOpenFlags.ReadOnly => BpfMapAccess.ReadOnly,
         BpfOpenFlags.WriteOnly => BpfMapAccess.WriteOnly,

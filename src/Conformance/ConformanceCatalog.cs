@@ -38,6 +38,7 @@ public static class ConformanceCatalog
         .. PinCases.All(),
         .. LruCases.All(),
         .. ObjectArgumentCases.All(),
+        .. LockstepCases.All(),
     ];
 
     private static Dictionary<string, ConformanceCase> Index()
