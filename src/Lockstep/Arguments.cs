@@ -132,3 +132,59 @@ public static class Hex
     /// <summary>Lower-case hex of every byte.</summary>
     public static string Full(ReadOnlySpan<byte> bytes) => bytes.IsEmpty ? "NULL" : Convert.ToHexStringLower(bytes);
 }
+
+/// <summary>
+/// A path argument of BPF_OBJ_PIN and BPF_OBJ_GET, from a small pool; each backend resolves it under its own bpffs
+/// directory or ordinary directory (a fresh pair per scenario), so the same name meets the same state on both.
+/// </summary>
+public enum PinPath
+{
+    /// <summary><c>a</c> in the bpffs.</summary>
+    A,
+
+    /// <summary><c>b</c> in the bpffs.</summary>
+    B,
+
+    /// <summary><c>a.b</c> in the bpffs: bpffs refuses dotted names.</summary>
+    Dotted,
+
+    /// <summary><c>missing/x</c> in the bpffs: a directory that does not exist.</summary>
+    MissingDirectory,
+
+    /// <summary><c>a/x</c> in the bpffs: through <c>a</c>, a pinned map once pinned.</summary>
+    ThroughPin,
+
+    /// <summary><c>a/</c> in the bpffs: a trailing slash.</summary>
+    TrailingSlash,
+
+    /// <summary>The bpffs directory itself.</summary>
+    BpfDirectory,
+
+    /// <summary><c>a</c> in an ordinary directory (not a bpffs).</summary>
+    Elsewhere,
+
+    /// <summary>The ordinary directory itself.</summary>
+    OtherDirectory,
+}
+
+/// <summary>How a <see cref="PinPath"/> reads in step listings and which path it is under given directories.</summary>
+public static class PinPaths
+{
+    /// <summary>The path <paramref name="path"/> stands for under <paramref name="bpfDirectory"/> and <paramref name="otherDirectory"/>.</summary>
+    public static string Resolve(this PinPath path, string bpfDirectory, string otherDirectory) => path switch
+    {
+        PinPath.A => Path.Combine(bpfDirectory, "a"),
+        PinPath.B => Path.Combine(bpfDirectory, "b"),
+        PinPath.Dotted => Path.Combine(bpfDirectory, "a.b"),
+        PinPath.MissingDirectory => Path.Combine(bpfDirectory, "missing", "x"),
+        PinPath.ThroughPin => Path.Combine(bpfDirectory, "a", "x"),
+        PinPath.TrailingSlash => Path.Combine(bpfDirectory, "a") + "/",
+        PinPath.BpfDirectory => bpfDirectory,
+        PinPath.Elsewhere => Path.Combine(otherDirectory, "a"),
+        PinPath.OtherDirectory => otherDirectory,
+        _ => throw new ArgumentOutOfRangeException(nameof(path), path, null),
+    };
+
+    /// <summary>The path relative to the bpffs (<c>&lt;bpffs&gt;</c>) or the ordinary directory (<c>&lt;other&gt;</c>).</summary>
+    public static string Text(this PinPath path) => path.Resolve("<bpffs>", "<other>");
+}

@@ -1,32 +1,48 @@
+using System.Globalization;
+using BpfMaps.Conformance;
+
 namespace BpfMaps.Lockstep;
 
 /// <summary>
-/// One backend's side of a lockstep run: its map, and the two buffers that carry results from step to step (the
-/// next_key of the last GET_NEXT_KEY, the out_batch of the last lookup batch). Applies an operation and captures its
-/// whole outcome; output buffers are pre-filled with a fixed pattern so that bytes a call does not write are compared
-/// too.
+/// One backend's side of a lockstep run: the handles open on its map (the created one first, then those opened by id
+/// or from a pin), and the two buffers that carry results from step to step (the next_key of the last GET_NEXT_KEY,
+/// the out_batch of the last lookup batch). Applies an operation and captures its whole outcome; output buffers are
+/// pre-filled with a fixed pattern so that bytes a call does not write are compared too. Paths resolve in a BPF file
+/// system of its own, made on first use and dropped with the session; CPU switches last until the session ends.
 /// </summary>
 public sealed class BackendSession : IDisposable
 {
     private readonly IBpfMapBackend _backend;
-    private BpfMapHandle? _map;
+    private readonly ConformanceEnvironment _environment;
+    private readonly List<BpfMapHandle> _handles = [];
+    private uint _mapId;
+    private IBpfFileSystemFixture? _fileSystem;
+    private IDisposable? _cpu;
+    private int? _cpuNumber;
     private byte[] _nextKey = [];
     private byte[] _outBatch = [];
 
-    /// <summary>A session on <paramref name="backend"/>; nothing is created until <see cref="Create"/>.</summary>
-    public BackendSession(IBpfMapBackend backend)
+    /// <summary>
+    /// A session on <paramref name="backend"/>; nothing is created until <see cref="Create"/>. The
+    /// <paramref name="environment"/> gives it a BPF file system for paths and a way to run on another CPU.
+    /// </summary>
+    public BackendSession(IBpfMapBackend backend, ConformanceEnvironment? environment = null)
     {
         ArgumentNullException.ThrowIfNull(backend);
         _backend = backend;
+        _environment = environment ?? ConformanceEnvironment.None;
     }
 
     /// <summary>Whether the map was created.</summary>
-    public bool HasMap => _map is not null;
+    public bool HasMap => _handles.Count > 0;
 
     /// <summary>Backend calls made so far.</summary>
     public long Syscalls { get; private set; }
 
-    /// <summary>BPF_MAP_CREATE of <paramref name="spec"/>.</summary>
+    /// <summary>
+    /// BPF_MAP_CREATE of <paramref name="spec"/>, then BPF_OBJ_GET_INFO_BY_FD for the map's id (which
+    /// <see cref="OpenByIdOp"/> and <see cref="GetInfoOp"/> compare against).
+    /// </summary>
     public StepOutcome Create(BpfMapSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
@@ -34,14 +50,18 @@ public sealed class BackendSession : IDisposable
         try
         {
             var errno = _backend.CreateMap(spec, out var map);
-            _map = map;
-            if (map is not null)
+            if (map is null)
             {
-                _nextKey = Filled((int)map.Layout.KeySize);
-                _outBatch = Filled(BpfMapLayout.CursorSize);
+                return new StepOutcome { Errno = errno };
             }
 
-            return new StepOutcome { Errno = errno };
+            _handles.Add(map);
+            _nextKey = Filled((int)map.Layout.KeySize);
+            _outBatch = Filled(BpfMapLayout.CursorSize);
+            Syscalls++;
+            var infoErrno = _backend.GetMapInfo(map, out var info);
+            _mapId = info?.Id ?? 0;
+            return new StepOutcome { Errno = errno, Fields = infoErrno == Errno.None ? null : $"get-info after the create: {StepOutcome.Name(infoErrno)}" };
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -49,30 +69,38 @@ public sealed class BackendSession : IDisposable
         }
     }
 
-    /// <summary>Applies <paramref name="operation"/> to the map and captures everything it showed.</summary>
+    /// <summary>Applies <paramref name="operation"/> and captures everything it showed.</summary>
     public StepOutcome Apply(LockstepOperation operation)
     {
         ArgumentNullException.ThrowIfNull(operation);
-        if (_map is null)
+        ArgumentOutOfRangeException.ThrowIfNegative(operation.Handle);
+        if (_handles.Count == 0)
         {
             throw new InvalidOperationException("The map was not created.");
         }
 
+        var map = _handles[operation.Handle % _handles.Count];
         try
         {
             var outcome = operation switch
             {
-                LookupOp op => Lookup(_map, op),
-                UpdateOp op => Call(new StepOutcome { Errno = _backend.Update(_map, KeyOf(op.Key), op.Value, op.Flags) }),
-                DeleteOp op => Call(new StepOutcome { Errno = _backend.Delete(_map, KeyOf(op.Key)) }),
-                GetNextKeyOp op => GetNextKey(_map, op),
-                LookupAndDeleteOp op => LookupAndDelete(_map, op),
-                FreezeOp => Call(new StepOutcome { Errno = _backend.Freeze(_map) }),
-                LookupBatchOp op => LookupBatch(_map, op),
-                UpdateBatchOp op => UpdateBatch(_map, op),
-                DeleteBatchOp op => DeleteBatch(_map, op),
-                ContentsOp => Contents(_map),
-                BatchWalkOp op => BatchWalk(_map, op),
+                LookupOp op => Lookup(map, op),
+                UpdateOp op => Call(new StepOutcome { Errno = _backend.Update(map, KeyOf(op.Key), op.Value, op.Flags) }),
+                DeleteOp op => Call(new StepOutcome { Errno = _backend.Delete(map, KeyOf(op.Key)) }),
+                GetNextKeyOp op => GetNextKey(map, op),
+                LookupAndDeleteOp op => LookupAndDelete(map, op),
+                FreezeOp => Call(new StepOutcome { Errno = _backend.Freeze(map) }),
+                LookupBatchOp op => LookupBatch(map, op),
+                UpdateBatchOp op => UpdateBatch(map, op),
+                DeleteBatchOp op => DeleteBatch(map, op),
+                ContentsOp => Contents(map),
+                BatchWalkOp op => BatchWalk(map, op),
+                OpenByIdOp op => Opened(_backend.OpenMapById(op.Id ?? _mapId, op.Flags, out var opened), opened),
+                CloseHandleOp op => Close(op.Handle % _handles.Count),
+                GetInfoOp => Info(map),
+                PinOp op => Call(new StepOutcome { Errno = _backend.Pin(map, PathOf(op.Path)) }),
+                OpenPinnedOp op => Opened(_backend.OpenPinned(PathOf(op.Path), op.Flags, out var opened), opened),
+                SwitchCpuOp op => SwitchCpu(op.Cpu),
                 _ => throw new NotSupportedException($"Unknown operation {operation.GetType().Name}."),
             };
             return outcome;
@@ -85,11 +113,90 @@ public sealed class BackendSession : IDisposable
         }
     }
 
-    /// <inheritdoc />
+    /// <summary>Closes every handle, drops the session's BPF file system (and its pins), and leaves a switched CPU.</summary>
     public void Dispose()
     {
-        _map?.Dispose();
-        _map = null;
+        foreach (var handle in _handles)
+        {
+            handle.Dispose();
+        }
+
+        _handles.Clear();
+        try
+        {
+            _fileSystem?.Dispose();
+        }
+        finally
+        {
+            _fileSystem = null;
+            _cpu?.Dispose();
+            _cpu = null;
+            _cpuNumber = null;
+        }
+    }
+
+    // A handle opened by id or from a pin joins the session's handles; the step shows its spec and access mode.
+    private StepOutcome Opened(Errno errno, BpfMapHandle? map)
+    {
+        if (map is not null)
+        {
+            _handles.Add(map);
+        }
+
+        var fields = map is null
+            ? "no handle"
+            : string.Create(CultureInfo.InvariantCulture,
+                $"handle {_handles.Count - 1}, {map.Access}: {LockstepScenario.Describe(map.Spec)}{(map.Spec.Name is { } name ? $" name={name}" : "")}");
+        return Call(new StepOutcome { Errno = errno, Fields = fields });
+    }
+
+    // The last handle stays open, so that every later step has a map to go through.
+    private StepOutcome Close(int index)
+    {
+        if (_handles.Count == 1)
+        {
+            return new StepOutcome { Errno = Errno.None, Fields = "the last handle stays open" };
+        }
+
+        _handles[index].Dispose();
+        _handles.RemoveAt(index);
+        return Call(new StepOutcome { Errno = Errno.None, Fields = string.Create(CultureInfo.InvariantCulture, $"closed handle {index}, {_handles.Count} open") });
+    }
+
+    // Ids differ between backends: the id is compared as the created map's or another.
+    private StepOutcome Info(BpfMapHandle map)
+    {
+        var errno = _backend.GetMapInfo(map, out var info);
+        var fields = info is null
+            ? "no info"
+            : string.Create(CultureInfo.InvariantCulture,
+                $"id={(info.Id == _mapId ? "the created map's" : "another")} type={info.Type} key_size={info.KeySize} value_size={info.ValueSize} max_entries={info.MaxEntries} map_flags={info.Flags} name=\"{info.Name}\"");
+        return Call(new StepOutcome { Errno = errno, Fields = fields });
+    }
+
+    // A switch to the CPU the session is on already is skipped: moving a thread costs a migration, twice when the
+    // previous pinning is undone first.
+    private StepOutcome SwitchCpu(int cpu)
+    {
+        var pinning = _environment.CpuPinning ?? throw new InvalidOperationException("The session's environment cannot run on another CPU.");
+        if (_cpuNumber != cpu)
+        {
+            _cpu?.Dispose();
+            _cpu = null;
+            _cpuNumber = null;
+            _cpu = pinning.PinCurrentThread(cpu);
+            _cpuNumber = cpu;
+        }
+
+        return new StepOutcome { Errno = Errno.None, Fields = string.Create(CultureInfo.InvariantCulture, $"on CPU {cpu}") };
+    }
+
+    // The session's bpffs and ordinary directory, made on first use.
+    private string PathOf(PinPath path)
+    {
+        var make = _environment.BpfFileSystem ?? throw new InvalidOperationException("The session's environment has no BPF file system.");
+        _fileSystem ??= make();
+        return path.Resolve(_fileSystem.BpfDirectory, _fileSystem.OtherDirectory);
     }
 
     private StepOutcome Call(StepOutcome outcome)

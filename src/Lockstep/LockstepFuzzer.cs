@@ -152,7 +152,7 @@ public static class LockstepFuzzer
         ArgumentNullException.ThrowIfNull(family);
         ArgumentNullException.ThrowIfNull(options);
         var clock = Stopwatch.StartNew();
-        var arbitrary = ScenarioGenerator.Arbitrary(family, runner.PossibleCpuCount, options.MaxOperationsPerScenario);
+        var arbitrary = ScenarioGenerator.Arbitrary(family, runner.PossibleCpuCount, options.MaxOperationsPerScenario, runner.Capabilities);
         long operations = 0, syscalls = 0, scenarios = 0;
         for (var round = 0; operations < options.OperationBudget; round++)
         {

@@ -1,7 +1,25 @@
 using System.Globalization;
 using System.Text;
+using BpfMaps.Conformance;
 
 namespace BpfMaps.Lockstep;
+
+/// <summary>Steps a generator may make beyond the map commands, because both hosts support them.</summary>
+[Flags]
+public enum LockstepCapabilities
+{
+    /// <summary>Map and handle commands only.</summary>
+    None = 0,
+
+    /// <summary>BPF_OBJ_PIN and BPF_OBJ_GET, in a BPF file system per scenario.</summary>
+    Pins = 1,
+
+    /// <summary>Running the following steps on another CPU.</summary>
+    CpuSwitches = 2,
+
+    /// <summary>Everything.</summary>
+    All = Pins | CpuSwitches,
+}
 
 /// <summary>One step of a lockstep run and what each backend showed.</summary>
 /// <param name="Label">The step number (0 is the create, <c>end</c> the final contents).</param>
@@ -106,6 +124,20 @@ public sealed class LockstepRunner
         CandidateName = candidateName;
     }
 
+    /// <summary>
+    /// What the reference's host gives its sessions: a BPF file system per scenario (for <see cref="PinOp"/> and
+    /// <see cref="OpenPinnedOp"/>) and running on another CPU (<see cref="SwitchCpuOp"/>).
+    /// </summary>
+    public ConformanceEnvironment ReferenceEnvironment { get; init; } = ConformanceEnvironment.None;
+
+    /// <summary>What the candidate's host gives its sessions, as <see cref="ReferenceEnvironment"/>.</summary>
+    public ConformanceEnvironment CandidateEnvironment { get; init; } = ConformanceEnvironment.None;
+
+    /// <summary>The steps both environments allow: generators make only these.</summary>
+    public LockstepCapabilities Capabilities =>
+        (ReferenceEnvironment.BpfFileSystem is not null && CandidateEnvironment.BpfFileSystem is not null ? LockstepCapabilities.Pins : 0)
+        | (ReferenceEnvironment.CpuPinning is not null && CandidateEnvironment.CpuPinning is not null ? LockstepCapabilities.CpuSwitches : 0);
+
     /// <summary>The possible-CPU count of both backends.</summary>
     public int PossibleCpuCount => _reference.PossibleCpuCount;
 
@@ -119,8 +151,8 @@ public sealed class LockstepRunner
     public LockstepRun Run(LockstepScenario scenario)
     {
         ArgumentNullException.ThrowIfNull(scenario);
-        using var reference = new BackendSession(_reference);
-        using var candidate = new BackendSession(_candidate);
+        using var reference = new BackendSession(_reference, ReferenceEnvironment);
+        using var candidate = new BackendSession(_candidate, CandidateEnvironment);
         var steps = new List<LockstepStep>();
         var operations = 1L;
         var ordering = scenario.Ordering;

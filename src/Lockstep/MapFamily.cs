@@ -27,10 +27,10 @@ public sealed class MapFamily
 
     /// <summary>
     /// LRU_HASH and LRU_PERCPU_HASH with BPF_F_ZERO_SEED (± NO_COMMON_LRU): exact, eviction included, which needs the
-    /// reference to run pinned to one CPU as the simulator models it (§12.1).
+    /// reference to run pinned to the CPU the simulator runs on, switched only by <see cref="SwitchCpuOp"/> steps (§12.1).
     /// </summary>
     public static MapFamily LruZeroSeed { get; } = new(
-        "lru-zero-seed", "LRU_HASH and LRU_PERCPU_HASH with BPF_F_ZERO_SEED, pinned to one CPU, eviction and order compared exactly",
+        "lru-zero-seed", "LRU_HASH and LRU_PERCPU_HASH with BPF_F_ZERO_SEED, on pinned CPUs switched by steps, eviction and order compared exactly",
         [BpfMapType.LruHash, BpfMapType.LruPerCpuHash],
         () => Specs([BpfMapType.LruHash, BpfMapType.LruPerCpuHash], Gen.Elements(BpfMapFlags.ZeroSeed, BpfMapFlags.ZeroSeed | BpfMapFlags.NoCommonLru)));
 

@@ -8,7 +8,7 @@ public static class OutcomeComparer
     /// <summary>
     /// What differs between <paramref name="reference"/> and <paramref name="candidate"/>, or null when they agree.
     /// With <see cref="OrderComparison.Sets"/> a walk is compared by its final errno and the multiset of elements it
-    /// returned; everything else is always compared exactly: errno, count, every output byte, every call of a walk.
+    /// returned; everything else is always compared exactly: errno, count, fields, every output byte, every call of a walk.
     /// </summary>
     public static string? Difference(StepOutcome reference, StepOutcome candidate, OrderComparison ordering, string referenceName, string candidateName)
     {
@@ -34,6 +34,11 @@ public static class OutcomeComparer
         if (r.Count != c.Count)
         {
             return $"{where}count: {names.R} {r.Count}, {names.C} {c.Count}";
+        }
+
+        if (!string.Equals(r.Fields, c.Fields, StringComparison.Ordinal))
+        {
+            return $"{where}{names.R} ({r.Fields}), {names.C} ({c.Fields})";
         }
 
         if (r.Outputs.Count != c.Outputs.Count)

@@ -8,7 +8,9 @@ namespace BpfMaps.Lockstep;
 /// (invalid bits included), keys present and absent (a pool a little larger than max_entries), array indexes at and
 /// past the bounds, batch counts from 0 to twice max_entries, cursors from earlier results or arbitrary, and NULL
 /// buffers. For hash maps with a random seed (compared as sets) only walks and the order-independent forms of
-/// order-dependent commands are generated, so that both backends stay in the same state (§7.2).
+/// order-dependent commands are generated, so that both backends stay in the same state (§7.2). Beside the map
+/// commands, a few percent each: handles opened by id (own or unknown ids, raw flags) and closed, steps through any
+/// open handle, map info, pins and gets on a pool of paths, and, for LRU maps, switches to another CPU (§10, §12).
 /// </summary>
 public static class ScenarioGenerator
 {
@@ -21,24 +23,28 @@ public static class ScenarioGenerator
 
     private static readonly BpfBatchFlags[] NonZeroBatchFlags = [(BpfBatchFlags)1, (BpfBatchFlags)2, (BpfBatchFlags)(1UL << 40)];
 
-    /// <summary>Scenarios of <paramref name="family"/> with 1 to <paramref name="maxOperations"/> steps.</summary>
-    public static Gen<LockstepScenario> Scenarios(MapFamily family, int possibleCpus, int maxOperations)
+    /// <summary>
+    /// Scenarios of <paramref name="family"/> with 1 to <paramref name="maxOperations"/> steps, with pins and CPU
+    /// switches where <paramref name="capabilities"/> allow them.
+    /// </summary>
+    public static Gen<LockstepScenario> Scenarios(MapFamily family, int possibleCpus, int maxOperations, LockstepCapabilities capabilities)
     {
         ArgumentNullException.ThrowIfNull(family);
         ArgumentOutOfRangeException.ThrowIfLessThan(possibleCpus, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxOperations, 1);
         return from spec in family.Specs()
-               from ops in Operations(spec, possibleCpus, maxOperations)
+               from ops in Operations(spec, possibleCpus, maxOperations, capabilities)
                select new LockstepScenario(spec, ops);
     }
 
     /// <summary>The scenarios as an FsCheck arbitrary that shrinks with <see cref="Shrink"/>.</summary>
-    public static Arbitrary<LockstepScenario> Arbitrary(MapFamily family, int possibleCpus, int maxOperations) =>
-        Arb.From(Scenarios(family, possibleCpus, maxOperations), Shrink);
+    public static Arbitrary<LockstepScenario> Arbitrary(MapFamily family, int possibleCpus, int maxOperations, LockstepCapabilities capabilities) =>
+        Arb.From(Scenarios(family, possibleCpus, maxOperations, capabilities), Shrink);
 
     /// <summary>
     /// Smaller scenarios: without chunks of steps (all of them first, then halves, quarters, down to single steps),
-    /// then with one batch step made smaller (half its count, or one element fewer), then with a smaller max_entries. FsCheck keeps the first that
+    /// then with one step through the first handle instead of another, or one batch step made smaller (half its count,
+    /// or one element fewer), then with a smaller max_entries. FsCheck keeps the first that
     /// still fails and shrinks again, so the result is a sequence from which no step and no batch element can be
     /// removed.
     /// </summary>
@@ -71,9 +77,19 @@ public static class ScenarioGenerator
         }
     }
 
-    // A batch with half its elements, then without one element (each in turn).
+    // The step through handle 0 or 1; a batch with half its elements, then without one element (each in turn).
     private static IEnumerable<LockstepOperation> Smaller(LockstepOperation op)
     {
+        if (op.Handle != 0)
+        {
+            yield return op with { Handle = 0 };
+        }
+
+        if (op.Handle > 1)
+        {
+            yield return op with { Handle = 1 };
+        }
+
         switch (op)
         {
             case UpdateBatchOp { Count: > 0 } u:
@@ -115,7 +131,7 @@ public static class ScenarioGenerator
 
     private static byte[][]? Pick(IReadOnlyList<byte[]>? items, int[] kept) => items is null ? null : [.. kept.Select(i => items[i])];
 
-    private static Gen<IReadOnlyList<LockstepOperation>> Operations(BpfMapSpec spec, int possibleCpus, int maxOperations)
+    private static Gen<IReadOnlyList<LockstepOperation>> Operations(BpfMapSpec spec, int possibleCpus, int maxOperations, LockstepCapabilities capabilities)
     {
         // A refused create runs no step; no need to generate any.
         if (spec.MaxEntries == 0 || spec.ValueSize == 0 || (spec.KeySize == 0) != spec.Type.IsQueueOrStack()
@@ -126,7 +142,7 @@ public static class ScenarioGenerator
 
         var layout = new BpfMapLayout(spec, possibleCpus);
         return from pool in KeyPool(spec)
-               let shape = new Shape(spec, layout, pool, possibleCpus)
+               let shape = new Shape(spec, layout, pool, possibleCpus, capabilities)
                from length in Gen.Choose(1, maxOperations)
                from ops in Gen.ArrayOf(Operation(shape), length)
                select (IReadOnlyList<LockstepOperation>)ops;
@@ -145,7 +161,56 @@ public static class ScenarioGenerator
         return Gen.ArrayOf(Bytes((int)spec.KeySize), size);
     }
 
-    private static Gen<LockstepOperation> Operation(Shape s) => s.Spec.Type switch
+    // Map commands through any open handle, and object steps at 2.5 to 4 percent each (per mille weights).
+    private static Gen<LockstepOperation> Operation(Shape s)
+    {
+        var objects = new List<(int, Gen<LockstepOperation>)>
+        {
+            (40, OpenById()),
+            (30, Through(Gen.Constant<LockstepOperation>(new CloseHandleOp()))),
+            (25, Through(Gen.Constant<LockstepOperation>(new GetInfoOp()))),
+        };
+        if (s.Capabilities.HasFlag(LockstepCapabilities.Pins))
+        {
+            objects.Add((30, Through(PinPathArg().Select(p => (LockstepOperation)new PinOp(p)))));
+            objects.Add((35, from p in PinPathArg() from f in OpenFlags() select (LockstepOperation)new OpenPinnedOp(p, f)));
+        }
+
+        if (s.Capabilities.HasFlag(LockstepCapabilities.CpuSwitches) && s.Spec.Type.IsLru())
+        {
+            objects.Add((25, Gen.Choose(0, s.PossibleCpus - 1).Select(c => (LockstepOperation)new SwitchCpuOp(c))));
+        }
+
+        return Gen.Frequency([(1000 - objects.Sum(o => o.Item1), Through(MapOperation(s))), .. objects]);
+    }
+
+    // Mostly the first handle; a quarter of the steps through another, when one is open.
+    private static Gen<LockstepOperation> Through(Gen<LockstepOperation> op) =>
+        from o in op
+        from handle in Gen.Frequency((75, Gen.Constant(0)), (25, Gen.Choose(1, 3)))
+        select handle == 0 ? o : o with { Handle = handle };
+
+    // The map's own id mostly; else ids no map has (0 is never given, ids stay below INT_MAX, §10).
+    private static Gen<LockstepOperation> OpenById() =>
+        from id in Gen.Frequency((80, Gen.Constant<uint?>(null)), (20, Gen.Elements<uint?>(0u, 0x7fffffffu, 0xffffffffu)))
+        from flags in OpenFlags()
+        select (LockstepOperation)new OpenByIdOp(id, flags);
+
+    // open_flags / file_flags: read-write, RDONLY, WRONLY, both (EINVAL), or another bit: BPF_F_RDONLY_PROG,
+    // BPF_F_STACK_BUILD_ID, BPF_F_PATH_FD (which BPF_OBJ_GET alone accepts), bit 0, bit 31 (§10).
+    private static Gen<BpfOpenFlags> OpenFlags() => Gen.Frequency(
+        (40, Gen.Constant(BpfOpenFlags.None)), (20, Gen.Constant(BpfOpenFlags.ReadOnly)), (20, Gen.Constant(BpfOpenFlags.WriteOnly)),
+        (8, Gen.Constant(BpfOpenFlags.ReadOnly | BpfOpenFlags.WriteOnly)),
+        (12, Gen.Elements((BpfOpenFlags)(1u << 7), (BpfOpenFlags)(1u << 5), (BpfOpenFlags)(1u << 14), BpfOpenFlags.ReadOnly | (BpfOpenFlags)(1u << 14),
+            BpfOpenFlags.WriteOnly | (BpfOpenFlags)(1u << 14), (BpfOpenFlags)1, (BpfOpenFlags)(1u << 31))));
+
+    // Mostly the two valid names, so that pins and gets meet each other.
+    private static Gen<PinPath> PinPathArg() => Gen.Frequency(
+        (35, Gen.Constant(PinPath.A)), (20, Gen.Constant(PinPath.B)), (8, Gen.Constant(PinPath.Dotted)), (7, Gen.Constant(PinPath.MissingDirectory)),
+        (8, Gen.Constant(PinPath.ThroughPin)), (7, Gen.Constant(PinPath.TrailingSlash)), (5, Gen.Constant(PinPath.BpfDirectory)),
+        (6, Gen.Constant(PinPath.Elsewhere)), (4, Gen.Constant(PinPath.OtherDirectory)));
+
+    private static Gen<LockstepOperation> MapOperation(Shape s) => s.Spec.Type switch
     {
         _ when s.Spec.Type.IsQueueOrStack() => QueueStackOperation(s),
         _ when s.Spec.Type.IsArrayFamily() => Gen.Frequency(
@@ -361,9 +426,13 @@ public static class ScenarioGenerator
     }
 
     /// <summary>What the step generators need to know about the map.</summary>
-    private sealed class Shape(BpfMapSpec spec, BpfMapLayout layout, byte[][] pool, int possibleCpus)
+    private sealed class Shape(BpfMapSpec spec, BpfMapLayout layout, byte[][] pool, int possibleCpus, LockstepCapabilities capabilities)
     {
         public BpfMapSpec Spec { get; } = spec;
+
+        public int PossibleCpus { get; } = possibleCpus;
+
+        public LockstepCapabilities Capabilities { get; } = capabilities;
 
         public int ValueSize { get; } = (int)layout.ValueSize;
 

@@ -23,6 +23,12 @@ public sealed class StepOutcome
     /// <summary>The count after a batch command.</summary>
     public uint? Count { get; init; }
 
+    /// <summary>
+    /// What an object command showed beside its errno, as text: the info a handle reports, the spec and access of a
+    /// handle opened, the handles left open.
+    /// </summary>
+    public string? Fields { get; init; }
+
     /// <summary>Output buffers, whole.</summary>
     public IReadOnlyList<OutputBuffer> Outputs { get; init; } = [];
 
@@ -54,6 +60,11 @@ public sealed class StepOutcome
         if (Count is { } count)
         {
             text.Append(CultureInfo.InvariantCulture, $" count={count}");
+        }
+
+        if (Fields is not null)
+        {
+            text.Append(" (").Append(Fields).Append(')');
         }
 
         if (Elements is not null)

@@ -1,3 +1,4 @@
+using BpfMaps.Conformance;
 using BpfMaps.Lockstep;
 using BpfMaps.Simulated;
 using FsCheck;
@@ -16,13 +17,22 @@ public sealed class LockstepMachineryTests
 
     /// <summary>
     /// Two simulators whose random hash seeds differ agree on every family: the random-seed family generates nothing
-    /// whose outcome depends on the seed except walks, which are compared as sets.
+    /// whose outcome depends on the seed except walks, which are compared as sets. Each has its own bpffs per scenario
+    /// and CPU choice, so pins and CPU switches run too.
     /// </summary>
     [Theory]
     [MemberData(nameof(Families))]
     public void SimulatorsWithDifferentHashSeedsAgree(string family)
     {
-        var runner = new LockstepRunner(Simulator(seed: 1), Simulator(seed: 2), "simulator 1", "simulator 2");
+        var (first, second) = (Simulator(seed: 1), Simulator(seed: 2));
+        using var firstFileSystems = ScenarioFileSystems.Simulated(first);
+        using var secondFileSystems = ScenarioFileSystems.Simulated(second);
+        var runner = new LockstepRunner(first, second, "simulator 1", "simulator 2")
+        {
+            ReferenceEnvironment = firstFileSystems.Environment(new SimulatedCpuPinning(first)),
+            CandidateEnvironment = secondFileSystems.Environment(new SimulatedCpuPinning(second)),
+        };
+        Assert.Equal(LockstepCapabilities.All, runner.Capabilities);
         var report = LockstepFuzzer.Run(runner, MapFamily.Named(family), new LockstepOptions { Seed = 7, OperationBudget = 3_000 });
 
         Assert.Null(report.Failure?.Format(PropertyRunner.SeedVariable));
@@ -51,6 +61,38 @@ public sealed class LockstepMachineryTests
         Assert.Contains($"Replay: {PropertyRunner.SeedVariable}=11", text, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A planted divergence in each kind of object step is found, reproduces, and shrinks to a few steps that include
+    /// that kind: GET_FD_BY_ID taking RDONLY|WRONLY (§10), map info keeping BPF_F_RDONLY for a read-only handle (§3.2),
+    /// a pin at an existing path succeeding, a candidate whose CPU switches do nothing (§12.1).
+    /// </summary>
+    [Theory]
+    [InlineData(Plant.OpenByIdTakesBothAccessBits, "arrays", typeof(OpenByIdOp), 1)]
+    [InlineData(Plant.InfoKeepsReadOnly, "zero-seed-hash", typeof(GetInfoOp), 3)]
+    [InlineData(Plant.PinOverAnExistingPath, "queues-and-stacks", typeof(PinOp), 2)]
+    [InlineData(Plant.CpuSwitchesIgnored, "lru-zero-seed", typeof(SwitchCpuOp), 6)]
+    public void APlantedDivergenceInAnObjectStepIsFoundAndShrunk(Plant plant, string family, Type step, int maxSteps)
+    {
+        var reference = Simulator();
+        var candidate = Simulator();
+        using var referenceFileSystems = ScenarioFileSystems.Simulated(reference);
+        using var candidateFileSystems = ScenarioFileSystems.Simulated(candidate);
+        var runner = new LockstepRunner(reference, new PlantedBackend(candidate, plant))
+        {
+            ReferenceEnvironment = referenceFileSystems.Environment(new SimulatedCpuPinning(reference)),
+            CandidateEnvironment = candidateFileSystems.Environment(plant == Plant.CpuSwitchesIgnored ? new NoPinning() : new SimulatedCpuPinning(candidate)),
+        };
+        var report = LockstepFuzzer.Run(runner, MapFamily.Named(family), new LockstepOptions { Seed = 13, OperationBudget = 50_000 });
+
+        var failure = Assert.IsType<LockstepFailure>(report.Failure);
+        Assert.True(failure.Reproduced);
+        var shrunk = failure.Shrunk.Scenario.Operations;
+        Assert.Contains(shrunk, op => op.GetType() == step);
+        Assert.True(shrunk.Count <= maxSteps, failure.Format(PropertyRunner.SeedVariable));
+        TestContext.Current.SendDiagnosticMessage(
+            $"{plant}: found after {report.Operations} operations, shrunk from {failure.Original.Scenario.Operations.Count} to {shrunk.Count} steps: {string.Join("; ", shrunk)}");
+    }
+
     /// <summary>The run's seed alone decides the scenarios, so a printed seed replays the failure.</summary>
     [Fact]
     public void TheSameSeedReplaysTheSameRun()
@@ -67,11 +109,11 @@ public sealed class LockstepMachineryTests
         Assert.NotEqual(first.Failure.Original.Scenario.ToString(), other.Failure!.Original.Scenario.ToString());
     }
 
-    /// <summary>Every shrink candidate is smaller: fewer steps, fewer batch elements, or a smaller map.</summary>
+    /// <summary>Every shrink candidate is smaller: fewer steps, fewer batch elements or handle indexes, or a smaller map.</summary>
     [Fact]
     public void ShrinkCandidatesAreSmaller()
     {
-        foreach (var scenario in ScenarioGenerator.Scenarios(MapFamily.ZeroSeedHash, Cpus, 40).Sample(20, 10))
+        foreach (var scenario in ScenarioGenerator.Scenarios(MapFamily.ZeroSeedHash, Cpus, 40, LockstepCapabilities.All).Sample(20, 10))
         {
             foreach (var candidate in ScenarioGenerator.Shrink(scenario))
             {
@@ -88,11 +130,17 @@ public sealed class LockstepMachineryTests
     public void TheGeneratorsCoverEveryCommandAndEdge()
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        var misplaced = new HashSet<string>(StringComparer.Ordinal);
         foreach (var family in MapFamily.All)
         {
-            foreach (var scenario in ScenarioGenerator.Scenarios(family, Cpus, 160).Sample(300, 10))
+            foreach (var scenario in ScenarioGenerator.Scenarios(family, Cpus, 160, LockstepCapabilities.All).Sample(300, 10))
             {
                 seen.Add($"{family.Name} create {scenario.Spec.Type}");
+                if (!scenario.Spec.Type.IsLru() && scenario.Operations.Any(op => op is SwitchCpuOp))
+                {
+                    misplaced.Add($"{family.Name} {scenario.Spec.Type}");
+                }
+
                 foreach (var op in scenario.Operations)
                 {
                     foreach (var feature in Features(scenario.Spec, op))
@@ -106,6 +154,10 @@ public sealed class LockstepMachineryTests
         string[] everyKeyed = ["update", "lookup", "delete", "get-next-key", "lookup-and-delete", "freeze", "update-batch", "delete-batch",
             "lookup-batch", "lookup-and-delete-batch", "contents", "walk", "null key", "null value", "invalid flags", "count 0",
             "count 2x max_entries", "null keys buffer"];
+        string[] objects = ["open-by-id", "open-by-id unknown id", "open-by-id RDONLY", "open-by-id WRONLY", "open-by-id RDONLY|WRONLY",
+            "open-by-id other bits", "close", "get-info", "pin", "open-pinned", "open-pinned RDONLY", "open-pinned other bits",
+            "lookup through another handle", "update through another handle", "lookup-and-delete through another handle",
+            .. Enum.GetValues<PinPath>().Select(p => $"pin {p}"), .. Enum.GetValues<PinPath>().Select(p => $"open-pinned {p}")];
         string[] exactKeyed = ["last next_key", "last out_batch", "arbitrary cursor", "null out_batch", "null next_key"];
         var expected = new List<string>();
         foreach (var family in new[] { MapFamily.ZeroSeedHash, MapFamily.LruZeroSeed, MapFamily.RandomSeedHash, MapFamily.Arrays })
@@ -125,10 +177,15 @@ public sealed class LockstepMachineryTests
         foreach (var family in MapFamily.All)
         {
             expected.AddRange(family.Types.Select(t => $"{family.Name} create {t}"));
+            expected.AddRange(objects.Select(f => $"{family.Name} {f}"));
         }
+
+        expected.AddRange(Enumerable.Range(0, Cpus).Select(c => $"lru-zero-seed switch to CPU {c}"));
+        expected.AddRange(["spin-lock lookup-and-delete", "random-seed-hash switch to CPU 1"]);
 
         var missing = expected.Where(e => !seen.Contains(e)).ToList();
         Assert.True(missing.Count == 0, $"never generated: {string.Join(", ", missing)}");
+        Assert.True(misplaced.Count == 0, $"CPU switches on maps that are not LRU: {string.Join(", ", misplaced)}");
     }
 
     public static TheoryData<string> Families => [.. MapFamily.All.Select(f => f.Name)];
@@ -144,7 +201,7 @@ public sealed class LockstepMachineryTests
             LookupBatchOp l => l.Count,
             BatchWalkOp w => w.Chunk,
             _ => 0L,
-        }) * 100 + scenario.Spec.MaxEntries;
+        } + op.Handle) * 100 + scenario.Spec.MaxEntries;
 
     private static IEnumerable<string> Features(BpfMapSpec spec, LockstepOperation op)
     {
@@ -163,9 +220,19 @@ public sealed class LockstepMachineryTests
             LookupBatchOp l => ("lookup-and-delete-batch", null, l.ElementFlags != BpfElementFlags.Any || l.Flags != BpfBatchFlags.None),
             ContentsOp => ("contents", null, false),
             BatchWalkOp => ("walk", null, false),
+            OpenByIdOp => ("open-by-id", null, false),
+            CloseHandleOp => ("close", null, false),
+            GetInfoOp => ("get-info", null, false),
+            PinOp => ("pin", null, false),
+            OpenPinnedOp => ("open-pinned", null, false),
+            SwitchCpuOp c => ($"switch to CPU {c.Cpu}", null, false),
             _ => ("?", null, false),
         };
         yield return name;
+        if (op.Handle != 0)
+        {
+            yield return $"{name} through another handle";
+        }
         if (flagsInvalid)
         {
             yield return "invalid flags";
@@ -234,6 +301,21 @@ public sealed class LockstepMachineryTests
             case UpdateBatchOp { Keys: null } or DeleteBatchOp { Keys: null }:
                 yield return "null keys buffer";
                 break;
+            case OpenByIdOp o:
+                if (o.Id is not null)
+                {
+                    yield return "open-by-id unknown id";
+                }
+
+                yield return $"open-by-id {OpenFlagsFeature(o.Flags)}";
+                break;
+            case PinOp p:
+                yield return $"pin {p.Path}";
+                break;
+            case OpenPinnedOp o:
+                yield return $"open-pinned {o.Path}";
+                yield return $"open-pinned {OpenFlagsFeature(o.Flags)}";
+                break;
         }
 
         var count = op switch
@@ -253,8 +335,46 @@ public sealed class LockstepMachineryTests
         }
     }
 
-    /// <summary>The simulator with one planted divergence: BPF_NOEXIST on an array index answers EINVAL, not EEXIST.</summary>
-    private sealed class PlantedBackend(IBpfMapBackend inner) : IBpfMapBackend
+    private static string OpenFlagsFeature(BpfOpenFlags flags) => flags switch
+    {
+        BpfOpenFlags.None => "read-write",
+        BpfOpenFlags.ReadOnly => "RDONLY",
+        BpfOpenFlags.WriteOnly => "WRONLY",
+        BpfOpenFlags.ReadOnly | BpfOpenFlags.WriteOnly => "RDONLY|WRONLY",
+        _ => "other bits",
+    };
+
+    /// <summary>A divergence planted in the candidate.</summary>
+    public enum Plant
+    {
+        /// <summary>BPF_NOEXIST on an array index answers EINVAL, not EEXIST.</summary>
+        ArrayNoExistIsEinval,
+
+        /// <summary>BPF_MAP_GET_FD_BY_ID with RDONLY|WRONLY opens a read-only handle instead of EINVAL.</summary>
+        OpenByIdTakesBothAccessBits,
+
+        /// <summary>Map info through a read-only handle keeps BPF_F_RDONLY in map_flags.</summary>
+        InfoKeepsReadOnly,
+
+        /// <summary>BPF_OBJ_PIN at an existing path succeeds instead of EEXIST.</summary>
+        PinOverAnExistingPath,
+
+        /// <summary>CPU switches do nothing (the environment's pinning is a no-op).</summary>
+        CpuSwitchesIgnored,
+    }
+
+    // Pinning that leaves the simulator on its default CPU.
+    private sealed class NoPinning : ICpuPinning, IDisposable
+    {
+        public IDisposable PinCurrentThread(int cpu) => this;
+
+        public void Dispose()
+        {
+        }
+    }
+
+    /// <summary>The simulator with one planted divergence (<see cref="Plant"/>).</summary>
+    private sealed class PlantedBackend(IBpfMapBackend inner, Plant plant = Plant.ArrayNoExistIsEinval) : IBpfMapBackend
     {
         public int PossibleCpuCount => inner.PossibleCpuCount;
 
@@ -266,7 +386,7 @@ public sealed class LockstepMachineryTests
         public Errno Update(BpfMapHandle map, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, BpfElementFlags flags = BpfElementFlags.Any)
         {
             var errno = inner.Update(map, key, value, flags);
-            return errno == Errno.EEXIST && map.Spec.Type.IsArrayFamily() ? Errno.EINVAL : errno;
+            return plant == Plant.ArrayNoExistIsEinval && errno == Errno.EEXIST && map.Spec.Type.IsArrayFamily() ? Errno.EINVAL : errno;
         }
 
         public Errno Delete(BpfMapHandle map, ReadOnlySpan<byte> key) => inner.Delete(map, key);
@@ -294,11 +414,26 @@ public sealed class LockstepMachineryTests
             BpfElementFlags elementFlags = BpfElementFlags.Any, BpfBatchFlags flags = BpfBatchFlags.None) =>
             inner.DeleteBatch(map, keys, ref count, elementFlags, flags);
 
-        public Errno OpenMapById(uint id, BpfOpenFlags openFlags, out BpfMapHandle? map) => inner.OpenMapById(id, openFlags, out map);
+        public Errno OpenMapById(uint id, BpfOpenFlags openFlags, out BpfMapHandle? map) =>
+            inner.OpenMapById(id, plant == Plant.OpenByIdTakesBothAccessBits && openFlags == (BpfOpenFlags.ReadOnly | BpfOpenFlags.WriteOnly)
+                ? BpfOpenFlags.ReadOnly : openFlags, out map);
 
-        public Errno GetMapInfo(BpfMapHandle map, out BpfMapInfo? info) => inner.GetMapInfo(map, out info);
+        public Errno GetMapInfo(BpfMapHandle map, out BpfMapInfo? info)
+        {
+            var errno = inner.GetMapInfo(map, out info);
+            if (plant == Plant.InfoKeepsReadOnly && info is not null && map.Access == BpfMapAccess.ReadOnly)
+            {
+                info = info with { Flags = info.Flags | BpfMapFlags.ReadOnly };
+            }
 
-        public Errno Pin(BpfMapHandle map, string path) => inner.Pin(map, path);
+            return errno;
+        }
+
+        public Errno Pin(BpfMapHandle map, string path)
+        {
+            var errno = inner.Pin(map, path);
+            return plant == Plant.PinOverAnExistingPath && errno == Errno.EEXIST ? Errno.None : errno;
+        }
 
         public Errno OpenPinned(string path, BpfOpenFlags fileFlags, out BpfMapHandle? map) => inner.OpenPinned(path, fileFlags, out map);
     }
