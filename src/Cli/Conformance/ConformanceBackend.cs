@@ -13,7 +13,8 @@ internal sealed class ConformanceBackend
 {
     private readonly Func<(IBpfMapBackend Backend, ConformanceEnvironment Environment)> _forCase;
 
-    private ConformanceBackend(string name, string title, Func<(IBpfMapBackend, ConformanceEnvironment)> forCase)
+    /// <summary>A backend column: <paramref name="forCase"/> gives the backend and environment each case runs with.</summary>
+    public ConformanceBackend(string name, string title, Func<(IBpfMapBackend, ConformanceEnvironment)> forCase)
     {
         Name = name;
         Title = title;

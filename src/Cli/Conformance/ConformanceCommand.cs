@@ -80,7 +80,12 @@ internal static class ConformanceCommand
             }
         }
 
-        var run = Execute(console, cases, backends, kernelSkipped, live: console.Interactive && !json);
+        return Report(console, Execute(console, cases, backends, kernelSkipped, live: console.Interactive && !json), filter, json);
+    }
+
+    /// <summary>Prints <paramref name="run"/> as the matrix (or JSON) and returns the exit code: 1 when any case failed.</summary>
+    public static int Report(ToolConsole console, ConformanceRun run, string? filter, bool json)
+    {
         if (json)
         {
             console.Out.WriteLine(ToJson(run, filter).ToJsonString(JsonOutput.Options));

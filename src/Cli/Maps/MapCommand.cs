@@ -141,8 +141,8 @@ internal static class MapCommand
 
                 if (errno != Errno.None)
                 {
-                    throw Failure(target, "BPF_MAP_GET_NEXT_KEY", errno, info.Type.IsQueueOrStack()
-                        ? $" ({MapTypeNames.Of(info.Type)} maps have no keys to walk; 'bpfmaps map lookup {target}' peeks at the next element)"
+                    throw Failure(target, "BPF_MAP_GET_NEXT_KEY", errno, hint: info.Type.IsQueueOrStack()
+                        ? $" {MapTypeNames.Of(info.Type)} maps have no keys to walk; 'bpfmaps map lookup {target}' peeks at the next element."
                         : "");
                 }
 
@@ -351,8 +351,8 @@ internal static class MapCommand
             }
         }
 
-        private ToolException Failure(MapTarget target, string bpfCommand, Errno errno, string detail = "") =>
-            new(ExitCodes.CommandFailed, $"bpfmaps map {command} {target}: {bpfCommand}{detail} answered {ErrnoText.Describe(errno)}.");
+        private ToolException Failure(MapTarget target, string bpfCommand, Errno errno, string detail = "", string hint = "") =>
+            new(ExitCodes.CommandFailed, $"bpfmaps map {command} {target}: {bpfCommand}{detail} answered {ErrnoText.Describe(errno)}.{hint}");
 
         private static string KeyText(byte[] key) => key.Length == 0 ? "" : $" for key {Hex.Format(key)}";
 
