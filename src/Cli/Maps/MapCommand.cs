@@ -27,20 +27,20 @@ internal static class MapCommand
         list.SetAction(r => new MapSession(console, "list", r.GetValue(json)).List());
 
         var map = new Command("map", "Inspect and change real BPF maps by id or pinned path, like bpftool's map commands") { json, list };
-        map.Subcommands.Add(Sub(console, json, "show", "MAP", "Show a map's type, sizes, flags and name", (s, t) => s.Show(t)));
-        map.Subcommands.Add(Sub(console, json, "dump", "MAP", "Print every key and value of a map, in iteration order", (s, t) => s.Dump(t)));
-        map.Subcommands.Add(Sub(console, json, "lookup", "MAP key HEX...", "Look up a key (peek for QUEUE and STACK, without a key)", (s, t) => s.Lookup(t)));
-        map.Subcommands.Add(Sub(console, json, "delete", "MAP key HEX...", "Delete a key", (s, t) => s.Delete(t)));
+        map.Subcommands.Add(Sub(console, json, "show", "MAP", "Show a map's type, sizes, flags and name", (s, t, _) => s.Show(t)));
+        map.Subcommands.Add(Sub(console, json, "dump", "MAP", "Print every key and value of a map, in iteration order", (s, t, _) => s.Dump(t)));
+        map.Subcommands.Add(Sub(console, json, "lookup", "MAP key HEX...", "Look up a key (peek for QUEUE and STACK, without a key)", (s, t, _) => s.Lookup(t)));
+        map.Subcommands.Add(Sub(console, json, "delete", "MAP key HEX...", "Delete a key", (s, t, _) => s.Delete(t)));
         var update = Sub(console, json, "update", "MAP [key HEX...] value HEX...",
             "Write a value (push for QUEUE and STACK, without a key); a per-CPU map takes one value for every CPU, or every CPU's slot",
-            (s, t) => s.Update(t, s.Result.GetValue(flags)!));
+            (s, t, r) => s.Update(t, r.GetValue(flags)!));
         update.Options.Add(flags);
         map.Subcommands.Add(update);
         return map;
     }
 
     private static Command Sub(ToolConsole console, Option<bool> json, string name, string syntax, string description,
-        Func<MapSession, IReadOnlyList<string>, int> action)
+        Func<MapSession, IReadOnlyList<string>, ParseResult, int> action)
     {
         var tokens = new Argument<string[]>("MAP")
         {
@@ -48,7 +48,7 @@ internal static class MapCommand
             Arity = ArgumentArity.OneOrMore,
         };
         var command = new Command(name, description) { tokens };
-        command.SetAction(r => action(new MapSession(console, name, r.GetValue(json)) { Result = r }, r.GetValue(tokens) ?? []));
+        command.SetAction(r => action(new MapSession(console, name, r.GetValue(json)), r.GetValue(tokens) ?? [], r));
         return command;
     }
 
@@ -56,8 +56,6 @@ internal static class MapCommand
     // naming the subcommand, the map, the bpf command and the errno.
     private sealed class MapSession(ToolConsole console, string command, bool json)
     {
-        public ParseResult Result { get; init; } = null!;
-
         public int List()
         {
             var kernel = KernelProbe.Require($"map {command}");
