@@ -15,6 +15,27 @@ public sealed class ConformanceEnvironment
 
     /// <summary>Makes a fresh BPF file system for one case; the case disposes it when it ends.</summary>
     public Func<IBpfFileSystemFixture>? BpfFileSystem { get; init; }
+
+    /// <summary>
+    /// Both capabilities from a backend's own means: <paramref name="pinCurrentThread"/> pins the calling thread to a
+    /// CPU until the scope it returns is disposed, and each case's bpffs is a <see cref="TemporaryBpfFileSystem"/>
+    /// mounted with <paramref name="mountBpfFileSystem"/>.
+    /// </summary>
+    public static ConformanceEnvironment Create(Func<int, IDisposable> pinCurrentThread, Func<string, IDisposable> mountBpfFileSystem)
+    {
+        ArgumentNullException.ThrowIfNull(pinCurrentThread);
+        ArgumentNullException.ThrowIfNull(mountBpfFileSystem);
+        return new()
+        {
+            CpuPinning = new DelegateCpuPinning(pinCurrentThread),
+            BpfFileSystem = () => new TemporaryBpfFileSystem(mountBpfFileSystem),
+        };
+    }
+
+    private sealed class DelegateCpuPinning(Func<int, IDisposable> pin) : ICpuPinning
+    {
+        public IDisposable PinCurrentThread(int cpu) => pin(cpu);
+    }
 }
 
 /// <summary>

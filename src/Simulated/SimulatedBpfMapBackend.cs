@@ -13,8 +13,10 @@ namespace BpfMaps.Simulated;
 /// <remarks>
 /// Thread-safe: the commands on one map are serialized, so concurrent calls behave as some serial order of them.
 /// Every command runs on a simulated CPU (<see cref="CurrentCpu"/>), which makes LRU eviction deterministic (reference §12).
+/// Tests steer it beyond what user space can do to a kernel: <see cref="WriteAsProgram"/>, <see cref="InjectFault"/>,
+/// <see cref="CallCount"/> and <see cref="Dump"/>.
 /// </remarks>
-public sealed class SimulatedBpfMapBackend : BpfMapBackend<SimulatedMapHandle>
+public sealed partial class SimulatedBpfMapBackend : BpfMapBackend<SimulatedMapHandle>
 {
     private readonly SimulatedMachine _machine;
     private readonly Random _hashSeeds;
@@ -116,6 +118,12 @@ public sealed class SimulatedBpfMapBackend : BpfMapBackend<SimulatedMapHandle>
     protected override Errno CreateMapCore(BpfMapSpec spec, out SimulatedMapHandle? map)
     {
         map = null;
+        var injected = Steer(SimulatedCommand.CreateMap);
+        if (injected != Errno.None)
+        {
+            return injected;
+        }
+
         var errno = KernelRules.CreateMap(spec, _machine, out var maxEntries);
         if (errno != Errno.None)
         {
@@ -145,6 +153,12 @@ public sealed class SimulatedBpfMapBackend : BpfMapBackend<SimulatedMapHandle>
     /// <inheritdoc />
     protected override Errno LookupCore(SimulatedMapHandle map, ReadOnlySpan<byte> key, Span<byte> value, BpfElementFlags flags)
     {
+        var injected = Steer(SimulatedCommand.Lookup);
+        if (injected != Errno.None)
+        {
+            return injected;
+        }
+
         lock (map.Map.Gate)
         {
             return KernelRules.LookupElement(map, Exact(key, map.Map.KeySize), Exact(value, map.Map.ValueSize), flags);
@@ -154,6 +168,12 @@ public sealed class SimulatedBpfMapBackend : BpfMapBackend<SimulatedMapHandle>
     /// <inheritdoc />
     protected override Errno UpdateCore(SimulatedMapHandle map, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, BpfElementFlags flags)
     {
+        var injected = Steer(SimulatedCommand.Update);
+        if (injected != Errno.None)
+        {
+            return injected;
+        }
+
         lock (map.Map.Gate)
         {
             map.Map.Cpu = CurrentCpu;
@@ -164,6 +184,12 @@ public sealed class SimulatedBpfMapBackend : BpfMapBackend<SimulatedMapHandle>
     /// <inheritdoc />
     protected override Errno DeleteCore(SimulatedMapHandle map, ReadOnlySpan<byte> key)
     {
+        var injected = Steer(SimulatedCommand.Delete);
+        if (injected != Errno.None)
+        {
+            return injected;
+        }
+
         lock (map.Map.Gate)
         {
             return KernelRules.DeleteElement(map, Exact(key, map.Map.KeySize));
@@ -173,6 +199,12 @@ public sealed class SimulatedBpfMapBackend : BpfMapBackend<SimulatedMapHandle>
     /// <inheritdoc />
     protected override Errno GetNextKeyCore(SimulatedMapHandle map, ReadOnlySpan<byte> key, Span<byte> nextKey)
     {
+        var injected = Steer(SimulatedCommand.GetNextKey);
+        if (injected != Errno.None)
+        {
+            return injected;
+        }
+
         lock (map.Map.Gate)
         {
             return KernelRules.GetNextKey(map, Exact(key, map.Map.KeySize), Exact(nextKey, map.Map.KeySize));
@@ -182,6 +214,12 @@ public sealed class SimulatedBpfMapBackend : BpfMapBackend<SimulatedMapHandle>
     /// <inheritdoc />
     protected override Errno LookupAndDeleteCore(SimulatedMapHandle map, ReadOnlySpan<byte> key, Span<byte> value, BpfElementFlags flags)
     {
+        var injected = Steer(SimulatedCommand.LookupAndDelete);
+        if (injected != Errno.None)
+        {
+            return injected;
+        }
+
         lock (map.Map.Gate)
         {
             return KernelRules.LookupAndDeleteElement(map, Exact(key, map.Map.KeySize), Exact(value, map.Map.ValueSize), flags);
@@ -191,6 +229,12 @@ public sealed class SimulatedBpfMapBackend : BpfMapBackend<SimulatedMapHandle>
     /// <inheritdoc />
     protected override Errno FreezeCore(SimulatedMapHandle map)
     {
+        var injected = Steer(SimulatedCommand.Freeze);
+        if (injected != Errno.None)
+        {
+            return injected;
+        }
+
         lock (map.Map.Gate)
         {
             return KernelRules.Freeze(map);
@@ -201,6 +245,12 @@ public sealed class SimulatedBpfMapBackend : BpfMapBackend<SimulatedMapHandle>
     protected override Errno LookupBatchCore(SimulatedMapHandle map, ReadOnlySpan<byte> inBatch, Span<byte> outBatch, Span<byte> keys,
         Span<byte> values, ref uint count, BpfElementFlags elementFlags, BpfBatchFlags flags, bool andDelete)
     {
+        var injected = Steer(andDelete ? SimulatedCommand.LookupAndDeleteBatch : SimulatedCommand.LookupBatch);
+        if (injected != Errno.None)
+        {
+            return injected;
+        }
+
         var model = map.Map;
         lock (model.Gate)
         {
@@ -222,6 +272,12 @@ public sealed class SimulatedBpfMapBackend : BpfMapBackend<SimulatedMapHandle>
     protected override Errno UpdateBatchCore(SimulatedMapHandle map, ReadOnlySpan<byte> keys, ReadOnlySpan<byte> values, ref uint count,
         BpfElementFlags elementFlags, BpfBatchFlags flags)
     {
+        var injected = Steer(SimulatedCommand.UpdateBatch);
+        if (injected != Errno.None)
+        {
+            return injected;
+        }
+
         lock (map.Map.Gate)
         {
             map.Map.Cpu = CurrentCpu;
@@ -234,6 +290,12 @@ public sealed class SimulatedBpfMapBackend : BpfMapBackend<SimulatedMapHandle>
     protected override Errno DeleteBatchCore(SimulatedMapHandle map, ReadOnlySpan<byte> keys, ref uint count,
         BpfElementFlags elementFlags, BpfBatchFlags flags)
     {
+        var injected = Steer(SimulatedCommand.DeleteBatch);
+        if (injected != Errno.None)
+        {
+            return injected;
+        }
+
         lock (map.Map.Gate)
         {
             var errno = KernelRules.BatchCommand(map, BatchCommand.Delete);
@@ -245,6 +307,12 @@ public sealed class SimulatedBpfMapBackend : BpfMapBackend<SimulatedMapHandle>
     protected override Errno OpenMapByIdCore(uint id, BpfOpenFlags openFlags, out SimulatedMapHandle? map)
     {
         map = null;
+        var injected = Steer(SimulatedCommand.OpenMapById);
+        if (injected != Errno.None)
+        {
+            return injected;
+        }
+
         var errno = KernelRules.OpenFlags(openFlags, objGet: false);
         if (errno != Errno.None)
         {
@@ -267,6 +335,13 @@ public sealed class SimulatedBpfMapBackend : BpfMapBackend<SimulatedMapHandle>
     /// <inheritdoc />
     protected override Errno GetMapInfoCore(SimulatedMapHandle map, out BpfMapInfo? info)
     {
+        info = null;
+        var injected = Steer(SimulatedCommand.GetMapInfo);
+        if (injected != Errno.None)
+        {
+            return injected;
+        }
+
         info = Info(map.Map);
         return Errno.None;
     }
@@ -274,6 +349,12 @@ public sealed class SimulatedBpfMapBackend : BpfMapBackend<SimulatedMapHandle>
     /// <inheritdoc />
     protected override Errno PinCore(SimulatedMapHandle map, string path)
     {
+        var injected = Steer(SimulatedCommand.Pin);
+        if (injected != Errno.None)
+        {
+            return injected;
+        }
+
         lock (_objects)
         {
             var errno = KernelRules.PinPath(_bpffs.Lookup(path));
@@ -292,6 +373,12 @@ public sealed class SimulatedBpfMapBackend : BpfMapBackend<SimulatedMapHandle>
     protected override Errno OpenPinnedCore(string path, BpfOpenFlags fileFlags, out SimulatedMapHandle? map)
     {
         map = null;
+        var injected = Steer(SimulatedCommand.OpenPinned);
+        if (injected != Errno.None)
+        {
+            return injected;
+        }
+
         var errno = KernelRules.OpenFlags(fileFlags, objGet: true);
         if (errno != Errno.None)
         {

@@ -1,3 +1,4 @@
+using BpfMaps.Kernel;
 using BpfMaps.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -18,9 +19,6 @@ public sealed class KernelConformanceTests : ConformanceSuite
         services.AddKernelBpfBackend();
     }
 
-    protected override ConformanceEnvironment CreateEnvironment(IServiceProvider services) => new()
-    {
-        CpuPinning = new ThreadCpuPinning(),
-        BpfFileSystem = () => new KernelBpfFileSystem(),
-    };
+    protected override ConformanceEnvironment CreateEnvironment(IServiceProvider services) =>
+        ConformanceEnvironment.Create(CpuAffinity.PinCurrentThread, KernelBpfFileSystem.Mount);
 }

@@ -12,42 +12,15 @@ internal static class SimulatedEnvironment
     public static ConformanceEnvironment For(IServiceProvider services)
     {
         var backend = services.GetRequiredService<SimulatedBpfMapBackend>();
-        return new()
+        return ConformanceEnvironment.Create(backend.RunOnCpu, directory =>
         {
-            CpuPinning = new Pinning(backend),
-            BpfFileSystem = () => new FileSystem(backend),
-        };
+            backend.MountBpfFileSystem(directory);
+            return new Unmount(backend, directory);
+        });
     }
 
-    private sealed class Pinning(SimulatedBpfMapBackend backend) : ICpuPinning
+    private sealed class Unmount(SimulatedBpfMapBackend backend, string directory) : IDisposable
     {
-        public IDisposable PinCurrentThread(int cpu) => backend.RunOnCpu(cpu);
-    }
-
-    private sealed class FileSystem : IBpfFileSystemFixture
-    {
-        private readonly SimulatedBpfMapBackend _backend;
-        private readonly DirectoryInfo _root;
-
-        public FileSystem(SimulatedBpfMapBackend backend)
-        {
-            _backend = backend;
-            _root = Directory.CreateTempSubdirectory("bpfmaps-sim-");
-            BpfDirectory = _root.CreateSubdirectory("bpffs").FullName;
-            OtherDirectory = _root.CreateSubdirectory("other").FullName;
-            backend.MountBpfFileSystem(BpfDirectory);
-        }
-
-        public string BpfDirectory { get; }
-
-        public string OtherDirectory { get; }
-
-        public void Dispose()
-        {
-            if (_backend.UnmountBpfFileSystem(BpfDirectory))
-            {
-                _root.Delete(recursive: true);
-            }
-        }
+        public void Dispose() => backend.UnmountBpfFileSystem(directory);
     }
 }

@@ -10,6 +10,7 @@ internal enum BpfCommand
     MapGetNextKey = 4,
     ObjPin = 6,
     ObjGet = 7,
+    MapGetNextId = 12,
     MapGetFdById = 14,
     ObjGetInfoByFd = 15,
     BtfLoad = 18,

@@ -70,6 +70,18 @@ internal sealed class QueueStackMapModel(BpfMapSpec spec, BpfMapLayout layout) :
         return Errno.None;
     }
 
+    /// <summary>Copies of the elements in the order pops would return them (oldest first for a queue, newest first for a stack).</summary>
+    public IReadOnlyList<byte[]> InPopOrder()
+    {
+        var copies = _elements.Select(e => e.ToArray()).ToList();
+        if (_isStack)
+        {
+            copies.Reverse();
+        }
+
+        return copies;
+    }
+
     /// <inheritdoc />
     protected override void Free() => _elements.Clear();
 

@@ -15,7 +15,7 @@ namespace BpfMaps.Simulated.Rules;
 /// descriptors (§1.3) cannot be sent through <see cref="IBpfMapBackend"/>, and a closed handle throws before a command
 /// reaches the simulator.
 /// </remarks>
-internal static class KernelRules
+internal static partial class KernelRules
 {
     // ------------------------------------------------------------------------------------------------------------
     // BPF_MAP_CREATE (§3)

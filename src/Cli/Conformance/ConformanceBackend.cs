@@ -1,0 +1,111 @@
+using System.Globalization;
+using BpfMaps.Conformance;
+using BpfMaps.Kernel;
+using BpfMaps.Simulated;
+
+namespace BpfMaps.Cli.Conformance;
+
+/// <summary>
+/// A backend the catalog runs on, as a column of the matrix: how to get the backend for a case, and the host
+/// capabilities (CPU pinning, a bpffs per case) it gives the cases.
+/// </summary>
+internal sealed class ConformanceBackend
+{
+    private readonly Func<(IBpfMapBackend Backend, ConformanceEnvironment Environment)> _forCase;
+
+    /// <summary>A backend column: <paramref name="forCase"/> gives the backend and environment each case runs with.</summary>
+    public ConformanceBackend(string name, string title, Func<(IBpfMapBackend, ConformanceEnvironment)> forCase)
+    {
+        Name = name;
+        Title = title;
+        _forCase = forCase;
+    }
+
+    /// <summary>The short name (<c>simulated</c>, <c>kernel</c>), used in JSON and by <c>--backend</c>.</summary>
+    public string Name { get; }
+
+    /// <summary>The column heading.</summary>
+    public string Title { get; }
+
+    /// <summary>
+    /// A fresh simulator for every case (as the test host makes one per case), with <paramref name="cpus"/> possible
+    /// CPUs; its own CPU choice pins threads, and each case gets a simulated bpffs over a temporary folder.
+    /// </summary>
+    public static ConformanceBackend Simulated(int cpus) => new(
+        "simulated",
+        string.Create(CultureInfo.InvariantCulture, $"simulated ({cpus} CPUs)"),
+        () =>
+        {
+            var backend = new SimulatedBpfMapBackend(new SimulatedBpfBackendOptions { PossibleCpuCount = cpus });
+            return (backend, ConformanceEnvironment.Create(backend.RunOnCpu, directory =>
+            {
+                backend.MountBpfFileSystem(directory);
+                return new SimulatedUnmount(backend, directory);
+            }));
+        });
+
+    /// <summary>
+    /// The real bpf(2) backend: threads are pinned with sched_setaffinity, and each case that pins maps gets a bpffs
+    /// mounted in a temporary folder.
+    /// </summary>
+    public static ConformanceBackend Kernel()
+    {
+        var backend = new KernelBpfMapBackend();
+        var environment = ConformanceEnvironment.Create(CpuAffinity.PinCurrentThread, MountKernelBpfFileSystem);
+        var release = KernelProbe.Release is { } r ? $"{r}, " : "";
+        return new ConformanceBackend(
+            "kernel",
+            string.Create(CultureInfo.InvariantCulture, $"kernel ({release}{backend.PossibleCpuCount} CPUs)"),
+            () => (backend, environment));
+    }
+
+    /// <summary>Runs <paramref name="conformanceCase"/> on this backend and says how it went.</summary>
+    public CaseResult Run(ConformanceCase conformanceCase)
+    {
+        try
+        {
+            var (backend, environment) = _forCase();
+            conformanceCase.Run(backend, environment);
+            return new CaseResult(conformanceCase, this, CaseOutcome.Passed, null);
+        }
+        catch (ConformanceFailureException ex)
+        {
+            return new CaseResult(conformanceCase, this, CaseOutcome.Failed, ex.Message);
+        }
+        catch (ConformanceCapabilityException ex)
+        {
+            return new CaseResult(conformanceCase, this, CaseOutcome.Skipped, ex.Message);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // A backend that throws where the kernel answers is a divergence too; the whole exception is kept.
+            return new CaseResult(conformanceCase, this, CaseOutcome.Failed, $"threw {ex}");
+        }
+    }
+
+    private static IDisposable MountKernelBpfFileSystem(string directory) =>
+        BpfFileSystemMount.TryMount(directory, out var mount) is var errno && errno == Errno.None
+            ? mount!
+            : throw new ConformanceCapabilityException($"mounting a bpffs at {directory} failed: mount(2) answered {ErrnoText.Describe(errno)}");
+
+    private sealed class SimulatedUnmount(SimulatedBpfMapBackend backend, string directory) : IDisposable
+    {
+        public void Dispose() => backend.UnmountBpfFileSystem(directory);
+    }
+}
+
+/// <summary>How a case went on one backend.</summary>
+internal enum CaseOutcome
+{
+    /// <summary>Every check held.</summary>
+    Passed,
+
+    /// <summary>A check failed, or the backend threw: a divergence.</summary>
+    Failed,
+
+    /// <summary>The host lacked a capability the case needs.</summary>
+    Skipped,
+}
+
+/// <summary>One case on one backend.</summary>
+internal sealed record CaseResult(ConformanceCase Case, ConformanceBackend Backend, CaseOutcome Outcome, string? Message);

@@ -1,0 +1,3 @@
+using BpfMaps.Cli;
+
+return BpfMapsTool.Run(args, ToolConsole.System());
