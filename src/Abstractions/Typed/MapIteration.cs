@@ -200,7 +200,8 @@ internal sealed class MapIteration : IDisposable
 
         while (Count < _capacity && _hasPending)
         {
-            if (Steps >= _maxSteps)
+            // An element costs two commands: its lookup and the next key.
+            if (Steps + 2 > _maxSteps)
             {
                 Finish(BpfIterationStatus.StoppedAfterBoundedSteps);
                 break;
