@@ -24,19 +24,29 @@ public static class BpfMapsServiceCollectionExtensions
             services.Configure(configure);
         }
 
-        services.TryAddSingleton(sp => Select(sp.GetRequiredService<IOptions<BpfMapsOptions>>().Value));
+        services.TryAddSingleton(sp => Select(sp.GetRequiredService<IOptions<BpfMapsOptions>>().Value, ProbeKernel));
         services.TryAddSingleton(sp => Create(sp.GetRequiredService<BpfBackendSelection>(), sp.GetRequiredService<IOptions<BpfMapsOptions>>().Value));
         return services;
     }
 
-    private static BpfBackendSelection Select(BpfMapsOptions options) => options.Backend switch
+    /// <summary>The choice <paramref name="options"/> make, asking <paramref name="probeKernel"/> only for <see cref="BpfBackendKind.KernelWhenAvailable"/>.</summary>
+    internal static BpfBackendSelection Select(BpfMapsOptions options, Func<(bool Available, string Reason)> probeKernel)
     {
-        BpfBackendKind.Simulated => new(BpfBackendKind.Simulated, options.Backend, "the options ask for the simulator"),
-        BpfBackendKind.Kernel => new(BpfBackendKind.Kernel, options.Backend, "the options ask for the kernel"),
-        _ => KernelBpfMapBackend.IsAvailable(out var reason)
-            ? new(BpfBackendKind.Kernel, options.Backend, reason)
-            : new(BpfBackendKind.Simulated, options.Backend, reason),
-    };
+        switch (options.Backend)
+        {
+            case BpfBackendKind.Simulated:
+                return new(BpfBackendKind.Simulated, options.Backend, "the options ask for the simulator");
+            case BpfBackendKind.Kernel:
+                return new(BpfBackendKind.Kernel, options.Backend, "the options ask for the kernel");
+            default:
+                var (available, reason) = probeKernel();
+                return available
+                    ? new(BpfBackendKind.Kernel, options.Backend, reason)
+                    : new(BpfBackendKind.Simulated, options.Backend, reason + "; using the simulator");
+        }
+    }
+
+    private static (bool Available, string Reason) ProbeKernel() => (KernelBpfMapBackend.IsAvailable(out var reason), reason);
 
     private static IBpfMapBackend Create(BpfBackendSelection selection, BpfMapsOptions options) => selection.Backend == BpfBackendKind.Kernel
         ? new KernelBpfMapBackend()

@@ -131,6 +131,9 @@ public static class BpfErrorMessages
             Errno.ENOTDIR => "a component of the path is not a directory",
             Errno.ENAMETOOLONG => "the path is too long",
             Errno.EDEADLK or Errno.ETIMEDOUT => "a map lock could not be taken",
+            Errno.ESRCH => "no such process",
+            Errno.EIO => "an I/O error occurred",
+            Errno.ERANGE => "a value is out of range",
             Errno.None => "it succeeded",
             _ => "the kernel reported an error",
         };
@@ -144,7 +147,8 @@ public static class BpfErrorMessages
     public static string Format(BpfMapCommand command, Errno errno, BpfMapSpec? map, string? detail = null)
     {
         var target = map is null ? "" : (command == BpfMapCommand.CreateMap ? " of " : " on ") + DescribeMap(map);
-        return string.Create(CultureInfo.InvariantCulture,
-            $"{CommandName(command)}{target} failed{detail}: {WhatHappened(command, errno, map?.Type)} ({ErrnoName(errno)}, errno {(int)errno}).");
+        var number = string.Create(CultureInfo.InvariantCulture, $"errno {(int)errno}");
+        var code = Enum.IsDefined(errno) ? $"{errno}, {number}" : number;
+        return $"{CommandName(command)}{target} failed{detail}: {WhatHappened(command, errno, map?.Type)} ({code}).";
     }
 }
