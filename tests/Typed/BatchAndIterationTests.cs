@@ -304,17 +304,21 @@ public abstract class BatchAndIterationTests : BackendTests
     }
 
     [Fact]
-    public void ReaderOptionsAreValidated()
+    public void ReaderOptionsAndDisposalAreChecked()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new BpfIterationOptions { InitialChunkSize = -1 });
         Assert.Throws<ArgumentOutOfRangeException>(() => new BpfIterationOptions { MaxChunkSize = -1 });
         Assert.Throws<ArgumentOutOfRangeException>(() => new BpfIterationOptions { MaxSteps = -1 });
-        using var map = new BpfHashMap<uint, uint>(Backend, 8);
+        var map = new BpfHashMap<uint, uint>(Backend, 8);
         var ex = Assert.Throws<ArgumentException>(() => map.Read(new BpfIterationOptions { InitialChunkSize = 8, MaxChunkSize = 4 }));
         Assert.Equal("InitialChunkSize 8 is larger than MaxChunkSize 4. (Parameter 'options')", ex.Message);
         var reader = map.Read();
         reader.Dispose();
         Assert.Throws<ObjectDisposedException>(() => reader.ReadChunk());
+        Assert.Throws<ObjectDisposedException>(() => reader.Keys.Length);
+        Assert.Throws<ObjectDisposedException>(reader.Reset);
+        map.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => map.Read());
     }
 
     [Fact]

@@ -58,7 +58,7 @@ public sealed class BpfMapReader<TKey, TValue> : IDisposable
         return new Enumerator(this);
     }
 
-    /// <summary>Gives the buffers back to the pool.</summary>
+    /// <summary>Gives the buffers back to the pool; the reader cannot be used afterwards.</summary>
     public void Dispose() => _iteration.Dispose();
 
     /// <summary>Enumerates the elements of a pass, chunk by chunk, without allocating.</summary>

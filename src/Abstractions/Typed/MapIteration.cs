@@ -34,6 +34,7 @@ internal sealed class MapIteration : IDisposable
 
     public MapIteration(BpfMap map, bool drain, BpfIterationOptions? options)
     {
+        ObjectDisposedException.ThrowIf(map.Handle.IsClosed, map.Handle);
         _map = map;
         _drain = drain;
         _keySize = (int)map.Spec.KeySize;
@@ -73,9 +74,23 @@ internal sealed class MapIteration : IDisposable
 
     public int ChunkCapacity => _capacity;
 
-    public ReadOnlySpan<byte> Keys => _keys.AsSpan(0, Count * _keySize);
+    public ReadOnlySpan<byte> Keys
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return _keys.AsSpan(0, Count * _keySize);
+        }
+    }
 
-    public Span<byte> Values => _values.AsSpan(0, Count * _valueSize);
+    public Span<byte> Values
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return _values.AsSpan(0, Count * _valueSize);
+        }
+    }
 
     public void Reset()
     {
@@ -120,7 +135,9 @@ internal sealed class MapIteration : IDisposable
     {
         if (!_disposed)
         {
+            // The buffers go back to the pool: nothing may read them from here on.
             _disposed = true;
+            Count = 0;
             ArrayPool<byte>.Shared.Return(_keys);
             ArrayPool<byte>.Shared.Return(_values);
         }
