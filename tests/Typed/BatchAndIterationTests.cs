@@ -309,9 +309,28 @@ public abstract class BatchAndIterationTests : BackendTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new BpfIterationOptions { InitialChunkSize = -1 });
         Assert.Throws<ArgumentOutOfRangeException>(() => new BpfIterationOptions { MaxChunkSize = -1 });
         Assert.Throws<ArgumentOutOfRangeException>(() => new BpfIterationOptions { MaxSteps = -1 });
-        var map = new BpfHashMap<uint, uint>(Backend, 8);
+        var map = new BpfHashMap<uint, uint>(Backend, 1000);
         var ex = Assert.Throws<ArgumentException>(() => map.Read(new BpfIterationOptions { InitialChunkSize = 8, MaxChunkSize = 4 }));
         Assert.Equal("InitialChunkSize 8 is larger than MaxChunkSize 4. (Parameter 'options')", ex.Message);
+
+        // An automatic first chunk (here 64 KiB / 8 B = 4096, capped at 1000 entries) fits a chosen maximum.
+        using (var automatic = map.Read())
+        {
+            Assert.Equal(1000, automatic.ChunkCapacity);
+        }
+
+        using (var capped = map.Read(new BpfIterationOptions { MaxChunkSize = 4 }))
+        {
+            Assert.Equal(4, capped.ChunkCapacity);
+        }
+
+        // A sparse map of 2^20 buckets: 64 KiB / 12 B, clamped to 4096 elements.
+        using var sparse = new BpfHashMap<uint, ulong>(Backend, 1 << 20, BpfMapFlags.NoPrealloc);
+        using (var first = sparse.Read())
+        {
+            Assert.Equal(4096, first.ChunkCapacity);
+        }
+
         var reader = map.Read();
         reader.Dispose();
         Assert.Throws<ObjectDisposedException>(() => reader.ReadChunk());

@@ -44,11 +44,19 @@ internal sealed class MapIteration : IDisposable
 
         // Chunks never hold more than Array.MaxLength bytes of keys or values.
         var arrayLimit = Array.MaxLength / Math.Max(_keySize, _valueSize);
-        var initial = options?.InitialChunkSize is > 0 and var chosen
-            ? chosen
-            : (int)Math.Min(maxEntries, Math.Clamp(AutomaticChunkBytes / perElement, AutomaticMinChunk, AutomaticMaxFirstChunk));
-        _maxChunk = options?.MaxChunkSize is > 0 and var max
-            ? max
+        var initial = (int)Math.Min(maxEntries, Math.Clamp(AutomaticChunkBytes / perElement, AutomaticMinChunk, AutomaticMaxFirstChunk));
+        if (options?.MaxChunkSize is > 0 and var max)
+        {
+            initial = Math.Min(initial, max);
+        }
+
+        if (options?.InitialChunkSize is > 0 and var chosen)
+        {
+            initial = chosen;
+        }
+
+        _maxChunk = options?.MaxChunkSize is > 0 and var chosenMax
+            ? chosenMax
             : (int)Math.Max(initial, Math.Min(maxEntries, AutomaticMaxChunkBytes / perElement));
         if (initial > _maxChunk)
         {
