@@ -73,7 +73,7 @@ public sealed class ErrorMessageTests
             "BPF_MAP_CREATE of ARRAY map (key 4 B, value 8 B, max_entries 0) failed: the kernel refused the map's type, sizes, flags or name (EINVAL, errno 22).",
             BpfErrorMessages.Format(BpfMapCommand.CreateMap, Errno.EINVAL, new BpfMapSpec(BpfMapType.Array, 4, 8, 0)));
         Assert.Equal(
-            "BPF_OBJ_GET failed for path \"/sys/fs/bpf/x\": not permitted: this process lacks CAP_BPF (or root), or the BPF file system refused (EPERM, errno 1).",
+            "BPF_OBJ_GET failed for path \"/sys/fs/bpf/x\": not permitted by the BPF file system (EPERM, errno 1).",
             BpfErrorMessages.Format(BpfMapCommand.OpenPinned, Errno.EPERM, null, " for path \"/sys/fs/bpf/x\""));
     }
 

@@ -90,8 +90,8 @@ public static class BpfErrorMessages
 
             Errno.EPERM when command == BpfMapCommand.CreateMap => "not permitted: creating BPF maps needs CAP_BPF (or root)",
             Errno.EPERM when command == BpfMapCommand.OpenMapById => "not permitted: opening a map by id needs CAP_SYS_ADMIN",
-            Errno.EPERM when command == BpfMapCommand.Pin => "not permitted: the path is not in a BPF file system, or this process lacks CAP_BPF (or root)",
-            Errno.EPERM when command == BpfMapCommand.OpenPinned => "not permitted: this process lacks CAP_BPF (or root), or the BPF file system refused",
+            Errno.EPERM when command == BpfMapCommand.Pin => "not permitted: the path is not in a BPF file system",
+            Errno.EPERM when command == BpfMapCommand.OpenPinned => "not permitted by the BPF file system",
             Errno.EPERM when command == BpfMapCommand.Freeze => "not permitted: this handle cannot write, or the map is frozen already",
             Errno.EPERM when command is BpfMapCommand.Lookup or BpfMapCommand.GetNextKey or BpfMapCommand.LookupBatch
                 or BpfMapCommand.GetMapInfo => "not permitted: this handle is write-only",
