@@ -31,6 +31,8 @@ internal static class TypedCases
             (b, n, f, name) => new BpfStack<Value16>(b, n, f, name), h => new BpfStack<Value16>(h)),
         .. Readers(),
         .. Statics(),
+        .. Options(),
+        .. PerCpuValues(),
     ];
 
     private static BadInputCase Case(string type, string member, string problem, BpfMapType mapType, Action<BadInputTarget> call, Expectation expected) =>
@@ -405,6 +407,42 @@ internal static class TypedCases
         yield return Case(name, "OpenPinnedHandle/3", "undefined-flag", type,
             t => BpfMap.OpenPinnedHandle(t.Backend, Path.Combine(t.Scratch, "missing"), (BpfOpenFlags)(1u << 20)).Dispose(),
             new Expectation.Raises(Errno.EINVAL, BpfMapCommand.OpenPinned, HasMap: false));
+    }
+
+    // The reader options validate in their setters.
+    private static IEnumerable<BadInputCase> Options()
+    {
+        foreach (var (property, set) in new (string, Action<BpfIterationOptions, int>)[]
+        {
+            ("InitialChunkSize", (o, v) => o.InitialChunkSize = v),
+            ("MaxChunkSize", (o, v) => o.MaxChunkSize = v),
+            ("MaxSteps", (o, v) => o.MaxSteps = v),
+        })
+        {
+            foreach (var (problem, value) in new[] { ("minus-one", -1), ("int-min", int.MinValue) })
+            {
+                yield return Case(nameof(BpfIterationOptions), $"set_{property}/1", problem, BpfMapType.Hash, _ => set(new BpfIterationOptions(), value),
+                    Throws<ArgumentOutOfRangeException>());
+            }
+        }
+    }
+
+    // PerCpu<T>, the view a per-CPU reader hands out: sizes and CPU indexes are checked.
+    private static IEnumerable<BadInputCase> PerCpuValues()
+    {
+        const BpfMapType type = BpfMapType.PerCpuHash;
+        const string name = "PerCpu";
+        yield return Case(name, ".ctor/2", "no-cpu", type, _ => new PerCpu<Value12>(new byte[64], 0).Fill(default), Throws<ArgumentOutOfRangeException>());
+        yield return Case(name, ".ctor/2", "bytes-one-short", type, _ => new PerCpu<Value12>(new byte[31], 2).Fill(default), Throws<ArgumentException>());
+        yield return Case(name, ".ctor/2", "empty-bytes", type, _ => new PerCpu<Value12>([], 1).Fill(default), Throws<ArgumentException>());
+        foreach (var (problem, cpu) in new[] { ("cpu-minus-one", -1), ("cpu-count", 2), ("cpu-int-max", int.MaxValue) })
+        {
+            yield return Case(name, "get_Item/1", problem, type, _ => new PerCpu<Value12>(new byte[32], 2)[cpu] = default, Throws<ArgumentOutOfRangeException>());
+        }
+
+        yield return Case(name, "CopyTo/1", "destination-one-short", type, _ => new PerCpu<Value12>(new byte[32], 2).CopyTo(new Value12[1]), Throws<ArgumentException>());
+        yield return Case(name, "CopyFrom/1", "source-one-short", type, _ => new PerCpu<Value12>(new byte[32], 2).CopyFrom(new Value12[1]), Throws<ArgumentException>());
+        yield return Case(name, "CopyFrom/1", "source-one-over", type, _ => new PerCpu<Value12>(new byte[32], 2).CopyFrom(new Value12[3]), Throws<ArgumentException>());
     }
 
     private static BpfIterationOptions BadOptions() => new() { InitialChunkSize = 8, MaxChunkSize = 4 };
