@@ -7,6 +7,7 @@ using BpfMaps.Kernel;
 using Perfolizer.Horology;
 
 // dotnet run -c Release --project benchmarks/BpfMaps.Benchmarks -- [--quick] [--doc docs/benchmarks.md] [BenchmarkDotNet options]
+// dotnet run -c Release --project benchmarks/BpfMaps.Benchmarks -- --profile Class.Method [Name=Value,...] [seconds]
 var quick = args.Contains("--quick");
 var docIndex = Array.IndexOf(args, "--doc");
 var doc = docIndex >= 0 && docIndex + 1 < args.Length ? args[docIndex + 1] : null;
@@ -20,6 +21,11 @@ if (!KernelBpfMapBackend.IsAvailable(out var reason))
 {
     Console.Error.WriteLine($"The benchmarks compare the simulator with the kernel, and the kernel is not available: {reason}.");
     return 3;
+}
+
+if (args.Contains("--profile"))
+{
+    return Profile.Run(args);
 }
 
 // In process: no project build per benchmark (2 cores). Quick: few short iterations and no overhead stage (the
