@@ -19,9 +19,10 @@ internal static class Report
     private static readonly string[] Paths = ["Bare", "Kernel", "KernelTyped", "Sim", "SimTyped"];
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
-    public static void Write(string path, IReadOnlyList<Summary> summaries, string command)
+    public static void Write(string path, IReadOnlyList<Summary> summaries, string command, Dictionary<string, double> allocations)
     {
-        var rows = summaries.SelectMany(s => s.Reports).Where(r => r.ResultStatistics is not null).Select(Row.From).ToList();
+        var rows = summaries.SelectMany(s => s.Reports).Where(r => r.ResultStatistics is not null)
+            .Select(r => Row.From(r, allocations)).ToList();
         var text = new StringBuilder();
         text.AppendLine(Begin);
         Machine(text, summaries, command);
@@ -57,7 +58,9 @@ internal static class Report
                 text.AppendLine(line);
             }
 
-            text.AppendLine(CultureInfo.InvariantCulture, $"Job: {summaries[0].BenchmarksCases.FirstOrDefault()?.Job.DisplayInfo}");
+            var job = summaries[0].BenchmarksCases.FirstOrDefault()?.Job;
+            text.AppendLine(CultureInfo.InvariantCulture, $"Job: {job?.DisplayInfo}");
+            text.AppendLine(CultureInfo.InvariantCulture, $"Clock: {job?.Infrastructure.Clock?.Title ?? "wall clock (BenchmarkDotNet's default)"}");
         }
 
         text.AppendLine(CultureInfo.InvariantCulture, $"Load average before the run's end: {LoadAverage()}");
@@ -101,10 +104,14 @@ internal static class Report
             Target(text, $"kernel backend over the bare syscall: {Describe(cls)} {op} {parameters}", ratio, 1.10, atLeast: false);
         }
 
-        var allocating = rows.Where(r => r.Allocated is not 0).ToList();
-        text.AppendLine(CultureInfo.InvariantCulture,
-            $"| 0 bytes allocated per operation, both backends, raw and typed | {rows.Count - allocating.Count} of {rows.Count} rows allocate nothing" +
-            $"{(allocating.Count == 0 ? "" : "; " + string.Join(", ", allocating.Select(r => $"{r.Class[..^10]}.{r.Method} {r.Params}: {r.Allocated} B")))} | 0 B | {(allocating.Count == 0 ? "met" : "**missed**")} |");
+        foreach (var (label, paths) in new[] { ("the kernel backend, raw and typed", new[] { "Kernel", "KernelTyped" }), ("the simulator, raw and typed", ["Sim", "SimTyped"]) })
+        {
+            var measured = rows.Where(r => paths.Contains(r.Path)).ToList();
+            var allocating = measured.Where(r => r.Allocated > 0).ToList();
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"| 0 bytes allocated per operation: {label} | {measured.Count - allocating.Count} of {measured.Count} benchmarks allocate nothing" +
+                $"{(allocating.Count == 0 ? "" : $"; {allocating.Count} allocate (listed below)")} | 0 B | {(allocating.Count == 0 ? "met" : "**missed**")} |");
+        }
 
         foreach (var (typed, walk) in new[] { ("KernelTyped", "Kernel"), ("SimTyped", "Sim") })
         {
@@ -117,6 +124,18 @@ internal static class Report
         }
 
         text.AppendLine();
+        var allocations = rows.Where(r => r.Allocated > 0).ToList();
+        if (allocations.Count > 0)
+        {
+            text.AppendLine("Benchmarks that allocate (bytes per call on the benchmark's thread after warm-up calls, rounded to whole bytes):");
+            text.AppendLine();
+            foreach (var row in allocations)
+            {
+                text.AppendLine(CultureInfo.InvariantCulture, $"- {row.Class}.{row.Method} {row.Params}: {Number(row.Allocated ?? 0, "0.#")} B");
+            }
+
+            text.AppendLine();
+        }
     }
 
     private static void Target(StringBuilder text, string what, double? ratio, double required, bool atLeast)
@@ -132,7 +151,8 @@ internal static class Report
         text.AppendLine();
         text.AppendLine("Median time per call in ns (batch classes: per element, the call's median divided by n), the figure every ratio");
         text.AppendLine("here is computed from: other work on the machine delays some iterations, which moves means more than medians.");
-        text.AppendLine("`alloc` lists the bytes allocated per operation on each path in the same order.");
+        text.AppendLine("`alloc` lists the bytes allocated per call on the benchmark's thread, path by path in the same order (counted");
+        text.AppendLine("after the run, outside BenchmarkDotNet, whose Allocated column also counts the runtime's other threads).");
         foreach (var cls in rows.Select(r => r.Class).Distinct())
         {
             text.AppendLine();
@@ -145,7 +165,7 @@ internal static class Report
                 var (op, parameters) = group.Key;
                 string Cell(string path) =>
                     group.FirstOrDefault(r => r.Path == path) is { } row ? Number(row.Median / row.Batch, row.Median / row.Batch < 100 ? "0.0" : "#,0") : "";
-                string Alloc(string path) => group.FirstOrDefault(r => r.Path == path) is { } row ? row.Allocated?.ToString(Invariant) ?? "?" : "-";
+                string Alloc(string path) => group.FirstOrDefault(r => r.Path == path) is { } row ? (row.Allocated is { } a ? Number(a, "0.#") : "?") : "-";
                 var bare = Ratio(rows, cls, op, parameters, "Kernel", "Bare");
                 var sim = Ratio(rows, cls, op, parameters, "Kernel", "Sim");
                 text.AppendLine(CultureInfo.InvariantCulture,
@@ -210,9 +230,9 @@ internal static class Report
     }
 
     /// <summary>One benchmark's result (its median): its class, operation (method name before '_'), path (after it) and parameters.</summary>
-    private sealed record Row(string Class, string Method, string Op, string Path, string Params, int Batch, double Median, long? Allocated)
+    private sealed record Row(string Class, string Method, string Op, string Path, string Params, int Batch, double Median, double? Allocated)
     {
-        public static Row From(BenchmarkReport report)
+        public static Row From(BenchmarkReport report, Dictionary<string, double> allocations)
         {
             var benchmark = report.BenchmarkCase;
             var method = benchmark.Descriptor.WorkloadMethod.Name;
@@ -221,8 +241,10 @@ internal static class Report
             var op = benchmark.Descriptor.Type == typeof(IterationBenchmarks) ? method[..cut] : category;
             var parameters = string.Join(", ", benchmark.Parameters.Items.Select(p => $"{p.Name}={p.Value}"));
             var batch = benchmark.Parameters.Items.FirstOrDefault(p => p.Name == "BatchSize")?.Value is int n ? n : 1;
-            return new Row(benchmark.Descriptor.Type.Name, method, op, method[(cut + 1)..], parameters, batch,
-                report.ResultStatistics!.Median, report.GcStats.GetBytesAllocatedPerOperation(benchmark));
+            var type = benchmark.Descriptor.Type.Name;
+            var parameterValues = string.Join(", ", benchmark.Parameters.Items.Select(p => $"{p.Name}={Convert.ToString(p.Value, CultureInfo.InvariantCulture)}"));
+            return new Row(type, method, op, method[(cut + 1)..], parameters, batch, report.ResultStatistics!.Median,
+                allocations.TryGetValue($"{type}.{method} {parameterValues}".TrimEnd(), out var bytes) ? bytes : null);
         }
     }
 }
