@@ -50,29 +50,34 @@ internal static class Profile
     }
 
     /// <summary>
-    /// Bytes each benchmark allocates per call on its own thread, in steady state (after warm-up calls), rounded to
-    /// whole bytes and keyed as
-    /// "Class.Method Name=Value, ...". BenchmarkDotNet's column counts every thread of the process, so a benchmark of
-    /// a few milliseconds also shows what the runtime's background threads allocate meanwhile.
+    /// Bytes each benchmark that <paramref name="needed"/> names allocates per call on its own thread, in steady state
+    /// (after warm-up calls), rounded to whole bytes and keyed as "Class.Method Name=Value, ...". BenchmarkDotNet's
+    /// column counts every thread of the process, so a benchmark of a few milliseconds also shows what the runtime's
+    /// background threads allocate meanwhile; where that column says 0, so would this count.
     /// </summary>
-    public static Dictionary<string, double> AuditAllocations(IEnumerable<Type> types)
+    public static Dictionary<string, double> AuditAllocations(IEnumerable<Type> types, Func<string, bool> needed)
     {
         var result = new Dictionary<string, double>();
         foreach (var type in types)
         {
             foreach (var parameters in ParameterSets(type))
             {
-                var instance = SetUp(type, parameters);
-                foreach (var method in type.GetMethods().Where(m => m.GetCustomAttribute<BenchmarkAttribute>() is not null))
+                var keys = type.GetMethods().Where(m => m.GetCustomAttribute<BenchmarkAttribute>() is not null)
+                    .Select(m => (Method: m, Key: $"{type.Name}.{m.Name} {string.Join(", ", parameters.Select(p => $"{p.Name}={p.Value}"))}".TrimEnd()))
+                    .Where(m => needed(m.Key)).ToList();
+                if (keys.Count == 0)
                 {
-                    // Warm-up until tiered compilation has settled (at least 100 calls and half a second), then count.
+                    continue;
+                }
+
+                var instance = SetUp(type, parameters);
+                foreach (var (method, key) in keys)
+                {
+                    // Warm-up until tiered compilation has settled, then count.
                     var call = Compile(instance, method);
-                    Repeat(call, minCalls: 100, TimeSpan.FromSeconds(0.5));
+                    Repeat(call, minCalls: 50, TimeSpan.FromSeconds(0.25));
                     var before = GC.GetAllocatedBytesForCurrentThread();
-                    var calls = Repeat(call, minCalls: 20, TimeSpan.FromSeconds(0.1));
-                    var key = $"{type.Name}.{method.Name} {string.Join(", ", parameters.Select(p => $"{p.Name}={p.Value}"))}".TrimEnd();
-                    // Whole bytes per call, as BenchmarkDotNet reports them: the runtime allocates a few hundred bytes
-                    // on this thread now and then (tiering), which is not the benchmark's.
+                    var calls = Repeat(call, minCalls: 20, TimeSpan.FromSeconds(0.05));
                     result[key] = Math.Round((double)(GC.GetAllocatedBytesForCurrentThread() - before) / calls);
                 }
 
@@ -83,11 +88,12 @@ internal static class Profile
         return result;
     }
 
+    // Calls until both limits are reached; allocates nothing itself.
     private static long Repeat(Action call, int minCalls, TimeSpan atLeast)
     {
-        var clock = Stopwatch.StartNew();
+        var start = Stopwatch.GetTimestamp();
         long calls = 0;
-        while (calls < minCalls || clock.Elapsed < atLeast)
+        while (calls < minCalls || Stopwatch.GetElapsedTime(start) < atLeast)
         {
             call();
             calls++;

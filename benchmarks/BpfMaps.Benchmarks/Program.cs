@@ -29,12 +29,12 @@ if (args.Contains("--profile"))
     return Profile.Run(args);
 }
 
-// In process: no project build per benchmark (2 cores). Quick: 7 iterations of 50 ms without the overhead stage (the
+// In process: no project build per benchmark (2 cores). Quick: 7 iterations of 40 ms without the overhead stage (the
 // empty call's 1 ns or so stays in every figure), under 5 minutes in all. Otherwise 25 iterations of 200 ms.
 var toolchain = new InProcessEmitToolchain(TimeSpan.FromMinutes(30), logOutput: false);
 var job = quick
     ? Job.Default.WithToolchain(toolchain).WithId("Quick").WithLaunchCount(1).WithWarmupCount(1).WithIterationCount(7)
-        .WithIterationTime(TimeInterval.FromMilliseconds(50)).WithEvaluateOverhead(false)
+        .WithIterationTime(TimeInterval.FromMilliseconds(40)).WithEvaluateOverhead(false)
     : Job.Default.WithToolchain(toolchain).WithId("Standard").WithLaunchCount(1).WithWarmupCount(5).WithIterationCount(25)
         .WithIterationTime(TimeInterval.FromMilliseconds(200));
 if (!wallClock)
@@ -48,7 +48,7 @@ var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run([..
 if (doc is not null)
 {
     var command = "dotnet run -c Release --project benchmarks/BpfMaps.Benchmarks -- " + string.Join(' ', args);
-    var allocations = Profile.AuditAllocations(summaries.SelectMany(s => s.BenchmarksCases).Select(c => c.Descriptor.Type).Distinct());
+    var allocations = Report.AuditWhereAllocated(summaries);
     Report.Write(doc, summaries, command.TrimEnd(), allocations);
     Console.WriteLine($"Wrote the results to {doc}.");
 }

@@ -42,6 +42,30 @@ internal static class Report
         File.WriteAllText(path, existing[..begin] + text.ToString().TrimEnd('\n') + existing[(end + End.Length)..]);
     }
 
+    /// <summary>
+    /// Counts on the benchmark's own thread what the benchmarks BenchmarkDotNet saw allocate (it counts every thread);
+    /// the others allocate nothing on any thread.
+    /// </summary>
+    public static Dictionary<string, double> AuditWhereAllocated(IReadOnlyList<Summary> summaries)
+    {
+        var reports = summaries.SelectMany(s => s.Reports).ToList();
+        var allocated = reports.Where(r => r.GcStats.GetBytesAllocatedPerOperation(r.BenchmarkCase) is not 0).Select(Key).ToHashSet();
+        var counted = Profile.AuditAllocations(reports.Select(r => r.BenchmarkCase.Descriptor.Type).Distinct(), allocated.Contains);
+        foreach (var report in reports)
+        {
+            counted.TryAdd(Key(report), 0);
+        }
+
+        return counted;
+    }
+
+    private static string Key(BenchmarkReport report)
+    {
+        var benchmark = report.BenchmarkCase;
+        var parameters = string.Join(", ", benchmark.Parameters.Items.Select(p => $"{p.Name}={Convert.ToString(p.Value, CultureInfo.InvariantCulture)}"));
+        return $"{benchmark.Descriptor.Type.Name}.{benchmark.Descriptor.WorkloadMethod.Name} {parameters}".TrimEnd();
+    }
+
     private static void Machine(StringBuilder text, IReadOnlyList<Summary> summaries, string command)
     {
         text.AppendLine(CultureInfo.InvariantCulture, $"Run of {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {summaries.Sum(s => s.Reports.Length)} benchmarks in {Duration(summaries)}:");
@@ -241,10 +265,8 @@ internal static class Report
             var op = benchmark.Descriptor.Type == typeof(IterationBenchmarks) ? method[..cut] : category;
             var parameters = string.Join(", ", benchmark.Parameters.Items.Select(p => $"{p.Name}={p.Value}"));
             var batch = benchmark.Parameters.Items.FirstOrDefault(p => p.Name == "BatchSize")?.Value is int n ? n : 1;
-            var type = benchmark.Descriptor.Type.Name;
-            var parameterValues = string.Join(", ", benchmark.Parameters.Items.Select(p => $"{p.Name}={Convert.ToString(p.Value, CultureInfo.InvariantCulture)}"));
-            return new Row(type, method, op, method[(cut + 1)..], parameters, batch, report.ResultStatistics!.Median,
-                allocations.TryGetValue($"{type}.{method} {parameterValues}".TrimEnd(), out var bytes) ? bytes : null);
+            return new Row(benchmark.Descriptor.Type.Name, method, op, method[(cut + 1)..], parameters, batch, report.ResultStatistics!.Median,
+                allocations.TryGetValue(Key(report), out var bytes) ? bytes : null);
         }
     }
 }
