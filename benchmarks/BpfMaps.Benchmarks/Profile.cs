@@ -103,7 +103,7 @@ internal static class Profile
     }
 
     /// <summary>Every combination of the values of the type's [Params] properties.</summary>
-    private static List<List<(string Name, string Value, object? Raw)>> ParameterSets(Type type)
+    internal static List<List<(string Name, string Value, object? Raw)>> ParameterSets(Type type)
     {
         var sets = new List<List<(string, string, object?)>> { new() };
         foreach (var property in type.GetProperties().Where(p => p.GetCustomAttribute<ParamsAttribute>() is not null))
@@ -115,7 +115,7 @@ internal static class Profile
         return sets;
     }
 
-    private static object SetUp(Type type, List<(string Name, string Value, object? Raw)> parameters)
+    internal static object SetUp(Type type, List<(string Name, string Value, object? Raw)> parameters)
     {
         var instance = Activator.CreateInstance(type)!;
         foreach (var (name, _, raw) in parameters)
@@ -127,8 +127,10 @@ internal static class Profile
         return instance;
     }
 
-    private static Action Compile(object instance, MethodInfo method) =>
+    internal static Action Compile(object instance, MethodInfo method) =>
         Expression.Lambda<Action>(Expression.Call(Expression.Constant(instance), method)).Compile();
+
+    internal static void CleanUp(Type type, object instance) => Invoke<GlobalCleanupAttribute>(type, instance);
 
     private static void Invoke<TAttribute>(Type type, object instance)
         where TAttribute : Attribute =>

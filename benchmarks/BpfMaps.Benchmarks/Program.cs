@@ -8,6 +8,7 @@ using Perfolizer.Horology;
 
 // dotnet run -c Release --project benchmarks/BpfMaps.Benchmarks -- [--quick] [--wall-clock] [--doc docs/benchmarks.md] [BenchmarkDotNet options]
 // dotnet run -c Release --project benchmarks/BpfMaps.Benchmarks -- --profile Class.Method [Name=Value,...] [seconds]
+// dotnet run -c Release --project benchmarks/BpfMaps.Benchmarks -- --interleaved [ClassNamePart]
 var quick = args.Contains("--quick");
 var wallClock = args.Contains("--wall-clock");
 var docIndex = Array.IndexOf(args, "--doc");
@@ -27,6 +28,20 @@ if (!KernelBpfMapBackend.IsAvailable(out var reason))
 if (args.Contains("--profile"))
 {
     return Profile.Run(args);
+}
+
+if (args.Contains("--interleaved"))
+{
+    // The call-by-call comparison alone (part of every --doc run), for every class with bare syscalls, or the classes
+    // whose name contains the next argument.
+    var only = args.SkipWhile(a => a != "--interleaved").Skip(1).FirstOrDefault() ?? "";
+    var classes = typeof(Program).Assembly.GetTypes().Where(t => !t.IsAbstract && t.Name.Contains(only, StringComparison.Ordinal));
+    foreach (var (key, medians) in Interleaved.Measure(classes, TimeSpan.FromSeconds(0.5)))
+    {
+        Console.WriteLine($"{key}: {string.Join(", ", medians.Select(m => $"{m.Key} {m.Value:0} ns ({m.Value / medians["Bare"]:0.000})"))}");
+    }
+
+    return 0;
 }
 
 // In process: no project build per benchmark (2 cores). Quick: 7 iterations of 40 ms without the overhead stage (the
@@ -49,7 +64,8 @@ if (doc is not null)
 {
     var command = "dotnet run -c Release --project benchmarks/BpfMaps.Benchmarks -- " + string.Join(' ', args);
     var allocations = Report.AuditWhereAllocated(summaries);
-    Report.Write(doc, summaries, command.TrimEnd(), allocations);
+    var interleaved = Interleaved.Measure(summaries.SelectMany(s => s.BenchmarksCases).Select(c => c.Descriptor.Type).Distinct(), TimeSpan.FromSeconds(0.5));
+    Report.Write(doc, summaries, command.TrimEnd(), allocations, interleaved);
     Console.WriteLine($"Wrote the results to {doc}.");
 }
 

@@ -19,15 +19,17 @@ internal static class Report
     private static readonly string[] Paths = ["Bare", "Kernel", "KernelTyped", "Sim", "SimTyped"];
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
-    public static void Write(string path, IReadOnlyList<Summary> summaries, string command, Dictionary<string, double> allocations)
+    public static void Write(string path, IReadOnlyList<Summary> summaries, string command, Dictionary<string, double> allocations,
+        Dictionary<string, Dictionary<string, double>> interleaved)
     {
         var rows = summaries.SelectMany(s => s.Reports).Where(r => r.ResultStatistics is not null)
             .Select(r => Row.From(r, allocations)).ToList();
         var text = new StringBuilder();
         text.AppendLine(Begin);
         Machine(text, summaries, command);
-        Targets(text, rows);
+        Targets(text, rows, interleaved);
         Figures(text, rows);
+        CallByCall(text, interleaved);
         Tables(text, summaries);
         text.AppendLine(End);
 
@@ -92,7 +94,7 @@ internal static class Report
         text.AppendLine();
     }
 
-    private static void Targets(StringBuilder text, List<Row> rows)
+    private static void Targets(StringBuilder text, List<Row> rows, Dictionary<string, Dictionary<string, double>> interleaved)
     {
         text.AppendLine("### Targets, from this run");
         text.AppendLine();
@@ -120,12 +122,16 @@ internal static class Report
             }
         }
 
+        // Decided call by call (Interleaved); the ratio of the separate benchmark runs is given beside it.
         foreach (var group in rows.Where(r => r.Path == "Kernel" && !r.Class.StartsWith("Iteration", StringComparison.Ordinal))
-                     .GroupBy(r => (r.Class, r.Op, r.Params)))
+                     .GroupBy(r => (r.Class, r.Op, r.Method, r.Params)))
         {
-            var (cls, op, parameters) = group.Key;
-            var ratio = Ratio(rows, cls, op, parameters, "Kernel", "Bare");
-            Target(text, $"kernel backend over the bare syscall: {Describe(cls)} {op} {parameters}", ratio, 1.10, atLeast: false);
+            var (cls, op, method, parameters) = group.Key;
+            var separate = Ratio(rows, cls, op, parameters, "Kernel", "Bare");
+            var key = $"{cls}.{method[..method.LastIndexOf('_')]} {parameters}".TrimEnd();
+            double? paired = interleaved.TryGetValue(key, out var medians) ? medians["Kernel"] / medians["Bare"] : null;
+            Target(text, $"kernel backend over the bare syscall, call by call: {Describe(cls)} {op} {parameters}", paired, 1.10, atLeast: false,
+                separate is { } r ? $" (separate runs: {Number(r, "0.00")}×)" : "");
         }
 
         foreach (var (label, paths) in new[] { ("the kernel backend, raw and typed", new[] { "Kernel", "KernelTyped" }), ("the simulator, raw and typed", ["Sim", "SimTyped"]) })
@@ -162,10 +168,10 @@ internal static class Report
         }
     }
 
-    private static void Target(StringBuilder text, string what, double? ratio, double required, bool atLeast)
+    private static void Target(StringBuilder text, string what, double? ratio, double required, bool atLeast, string note = "")
     {
         var met = ratio is { } r && (atLeast ? r >= required : r <= required);
-        var measured = ratio is { } value ? Number(value, "0.00") + "×" : "not measured";
+        var measured = (ratio is { } value ? Number(value, "0.00") + "×" : "not measured") + note;
         text.AppendLine(CultureInfo.InvariantCulture, $"| {what} | {measured} | {(atLeast ? "≥" : "≤")} {Number(required, "0.##")}× | {(met ? "met" : "**missed**")} |");
     }
 
@@ -195,6 +201,27 @@ internal static class Report
                 text.AppendLine(CultureInfo.InvariantCulture,
                     $"| {op} | {parameters} | {string.Join(" | ", Paths.Select(Cell))} | {(bare is { } b ? Number(b, "0.00") : "")} | {(sim is { } s ? Number(s, "0.0") : "")} | {string.Join("/", Paths.Select(Alloc))} |");
             }
+        }
+
+        text.AppendLine();
+    }
+
+    private static void CallByCall(StringBuilder text, Dictionary<string, Dictionary<string, double>> interleaved)
+    {
+        text.AppendLine("### The kernel backend over the bare syscall, call by call");
+        text.AppendLine();
+        text.AppendLine("The three kernel paths take turns call after call (in a rotating order, for half a second per operation) and");
+        text.AppendLine("each call is timed on its own (wall clock); medians of the calls in ns.");
+        text.AppendLine();
+        text.AppendLine("| operation | Bare | Kernel | KernelTyped | Kernel / Bare | KernelTyped / Bare |");
+        text.AppendLine("|---|--:|--:|--:|--:|--:|");
+        foreach (var (key, medians) in interleaved)
+        {
+            var bare = medians["Bare"];
+            string Cell(string path) => medians.TryGetValue(path, out var ns) ? Number(ns, "#,0") : "";
+            string Over(string path) => medians.TryGetValue(path, out var ns) ? Number(ns / bare, "0.000") : "";
+            text.AppendLine(CultureInfo.InvariantCulture,
+                $"| {key} | {Cell("Bare")} | {Cell("Kernel")} | {Cell("KernelTyped")} | {Over("Kernel")} | {Over("KernelTyped")} |");
         }
 
         text.AppendLine();
