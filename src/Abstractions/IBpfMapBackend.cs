@@ -9,7 +9,9 @@ namespace BpfMaps;
 /// treats specially, as queue and stack keys) can be made safely.</para>
 /// <para>Programming errors the kernel cannot see throw before anything reaches the map, identically on every
 /// backend: a non-empty buffer shorter than the map needs (the kernel would write past it), a batch count larger than
-/// a non-empty buffer holds, a disposed handle, a handle of another backend. See <see cref="BpfMapArguments"/>.</para>
+/// a non-empty buffer holds, a disposed handle, a handle of another backend. See <see cref="BpfMapArguments"/>.
+/// A buffer longer than the map needs is fine: only the map's sizes are read or written, and the bytes past them are
+/// left as they were.</para>
 /// <para>Flags are raw values: invalid bits are sent as given and the answer is the kernel's.</para>
 /// </remarks>
 public interface IBpfMapBackend

@@ -34,15 +34,13 @@ public sealed partial class KernelBpfMapBackend : BpfMapBackend<KernelMapHandle>
         try
         {
             var backend = new KernelBpfMapBackend();
-            var errno = backend.CreateMap(new BpfMapSpec(BpfMapType.Array, 4, 4, 1), out var probe);
+            var spec = new BpfMapSpec(BpfMapType.Array, 4, 4, 1);
+            var errno = backend.CreateMap(spec, out var probe);
             probe?.Dispose();
-            reason = errno switch
-            {
-                Errno.None => "bpf(2) creates maps in this process",
-                Errno.EPERM => "bpf(2) answered EPERM: creating BPF maps needs CAP_BPF (or root), and this process does not have it",
-                Errno.ENOSYS => "bpf(2) answered ENOSYS: this kernel has no bpf syscall",
-                _ => $"creating a probe map with bpf(2) answered {errno}",
-            };
+            // EPERM says CAP_BPF (or root) is needed, ENOSYS that the kernel has no bpf(2): BpfErrorMessages' words.
+            reason = errno == Errno.None
+                ? "bpf(2) creates maps in this process"
+                : "bpf(2) cannot create maps in this process: " + BpfErrorMessages.Format(BpfMapCommand.CreateMap, errno, spec).TrimEnd('.');
             return errno == Errno.None;
         }
         catch (Exception ex) when (ex is PlatformNotSupportedException or DllNotFoundException or EntryPointNotFoundException)

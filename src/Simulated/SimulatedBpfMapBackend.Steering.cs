@@ -64,10 +64,10 @@ public sealed partial class SimulatedBpfMapBackend
     /// already pending for the command. Thread-safe: each fault is taken by exactly one call.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">
-    /// <paramref name="command"/> is not a <see cref="SimulatedCommand"/>, <paramref name="errno"/> is
+    /// <paramref name="command"/> is not a <see cref="BpfMapCommand"/>, <paramref name="errno"/> is
     /// <see cref="Errno.None"/>, or <paramref name="times"/> is not positive.
     /// </exception>
-    public void InjectFault(SimulatedCommand command, Errno errno, int times = 1)
+    public void InjectFault(BpfMapCommand command, Errno errno, int times = 1)
     {
         if (errno == Errno.None)
         {
@@ -79,7 +79,7 @@ public sealed partial class SimulatedBpfMapBackend
     }
 
     /// <summary>How many injected faults <paramref name="command"/> still has to return.</summary>
-    public int PendingFaults(SimulatedCommand command) => _steering.Pending(command);
+    public int PendingFaults(BpfMapCommand command) => _steering.Pending(command);
 
     /// <summary>Drops every injected fault not yet returned.</summary>
     public void ClearFaults() => _steering.ClearFaults();
@@ -88,10 +88,10 @@ public sealed partial class SimulatedBpfMapBackend
     /// How many calls of <paramref name="command"/> reached this simulator: every call that passed the argument
     /// checks, whatever its errno, injected faults included.
     /// </summary>
-    public long CallCount(SimulatedCommand command) => _steering.Count(command);
+    public long CallCount(BpfMapCommand command) => _steering.Count(command);
 
     /// <summary>A snapshot of <see cref="CallCount"/> for every command, zeros included.</summary>
-    public IReadOnlyDictionary<SimulatedCommand, long> CallCounts => _steering.Counts();
+    public IReadOnlyDictionary<BpfMapCommand, long> CallCounts => _steering.Counts();
 
     /// <summary>Sets every call count back to zero.</summary>
     public void ResetCallCounts() => _steering.ResetCounts();
@@ -133,5 +133,5 @@ public sealed partial class SimulatedBpfMapBackend
     }
 
     // Counts a call that passed the argument checks and returns the injected fault it takes, if any.
-    private Errno Steer(SimulatedCommand command) => _steering.Enter(command);
+    private Errno Steer(BpfMapCommand command) => _steering.Enter(command);
 }

@@ -118,7 +118,7 @@ public sealed partial class SimulatedBpfMapBackend : BpfMapBackend<SimulatedMapH
     protected override Errno CreateMapCore(BpfMapSpec spec, out SimulatedMapHandle? map)
     {
         map = null;
-        var injected = Steer(SimulatedCommand.CreateMap);
+        var injected = Steer(BpfMapCommand.CreateMap);
         if (injected != Errno.None)
         {
             return injected;
@@ -153,7 +153,7 @@ public sealed partial class SimulatedBpfMapBackend : BpfMapBackend<SimulatedMapH
     /// <inheritdoc />
     protected override Errno LookupCore(SimulatedMapHandle map, ReadOnlySpan<byte> key, Span<byte> value, BpfElementFlags flags)
     {
-        var injected = Steer(SimulatedCommand.Lookup);
+        var injected = Steer(BpfMapCommand.Lookup);
         if (injected != Errno.None)
         {
             return injected;
@@ -168,7 +168,7 @@ public sealed partial class SimulatedBpfMapBackend : BpfMapBackend<SimulatedMapH
     /// <inheritdoc />
     protected override Errno UpdateCore(SimulatedMapHandle map, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, BpfElementFlags flags)
     {
-        var injected = Steer(SimulatedCommand.Update);
+        var injected = Steer(BpfMapCommand.Update);
         if (injected != Errno.None)
         {
             return injected;
@@ -184,7 +184,7 @@ public sealed partial class SimulatedBpfMapBackend : BpfMapBackend<SimulatedMapH
     /// <inheritdoc />
     protected override Errno DeleteCore(SimulatedMapHandle map, ReadOnlySpan<byte> key)
     {
-        var injected = Steer(SimulatedCommand.Delete);
+        var injected = Steer(BpfMapCommand.Delete);
         if (injected != Errno.None)
         {
             return injected;
@@ -199,7 +199,7 @@ public sealed partial class SimulatedBpfMapBackend : BpfMapBackend<SimulatedMapH
     /// <inheritdoc />
     protected override Errno GetNextKeyCore(SimulatedMapHandle map, ReadOnlySpan<byte> key, Span<byte> nextKey)
     {
-        var injected = Steer(SimulatedCommand.GetNextKey);
+        var injected = Steer(BpfMapCommand.GetNextKey);
         if (injected != Errno.None)
         {
             return injected;
@@ -214,7 +214,7 @@ public sealed partial class SimulatedBpfMapBackend : BpfMapBackend<SimulatedMapH
     /// <inheritdoc />
     protected override Errno LookupAndDeleteCore(SimulatedMapHandle map, ReadOnlySpan<byte> key, Span<byte> value, BpfElementFlags flags)
     {
-        var injected = Steer(SimulatedCommand.LookupAndDelete);
+        var injected = Steer(BpfMapCommand.LookupAndDelete);
         if (injected != Errno.None)
         {
             return injected;
@@ -229,7 +229,7 @@ public sealed partial class SimulatedBpfMapBackend : BpfMapBackend<SimulatedMapH
     /// <inheritdoc />
     protected override Errno FreezeCore(SimulatedMapHandle map)
     {
-        var injected = Steer(SimulatedCommand.Freeze);
+        var injected = Steer(BpfMapCommand.Freeze);
         if (injected != Errno.None)
         {
             return injected;
@@ -245,7 +245,7 @@ public sealed partial class SimulatedBpfMapBackend : BpfMapBackend<SimulatedMapH
     protected override Errno LookupBatchCore(SimulatedMapHandle map, ReadOnlySpan<byte> inBatch, Span<byte> outBatch, Span<byte> keys,
         Span<byte> values, ref uint count, BpfElementFlags elementFlags, BpfBatchFlags flags, bool andDelete)
     {
-        var injected = Steer(andDelete ? SimulatedCommand.LookupAndDeleteBatch : SimulatedCommand.LookupBatch);
+        var injected = Steer(andDelete ? BpfMapCommand.LookupAndDeleteBatch : BpfMapCommand.LookupBatch);
         if (injected != Errno.None)
         {
             return injected;
@@ -272,7 +272,7 @@ public sealed partial class SimulatedBpfMapBackend : BpfMapBackend<SimulatedMapH
     protected override Errno UpdateBatchCore(SimulatedMapHandle map, ReadOnlySpan<byte> keys, ReadOnlySpan<byte> values, ref uint count,
         BpfElementFlags elementFlags, BpfBatchFlags flags)
     {
-        var injected = Steer(SimulatedCommand.UpdateBatch);
+        var injected = Steer(BpfMapCommand.UpdateBatch);
         if (injected != Errno.None)
         {
             return injected;
@@ -290,7 +290,7 @@ public sealed partial class SimulatedBpfMapBackend : BpfMapBackend<SimulatedMapH
     protected override Errno DeleteBatchCore(SimulatedMapHandle map, ReadOnlySpan<byte> keys, ref uint count,
         BpfElementFlags elementFlags, BpfBatchFlags flags)
     {
-        var injected = Steer(SimulatedCommand.DeleteBatch);
+        var injected = Steer(BpfMapCommand.DeleteBatch);
         if (injected != Errno.None)
         {
             return injected;
@@ -307,7 +307,7 @@ public sealed partial class SimulatedBpfMapBackend : BpfMapBackend<SimulatedMapH
     protected override Errno OpenMapByIdCore(uint id, BpfOpenFlags openFlags, out SimulatedMapHandle? map)
     {
         map = null;
-        var injected = Steer(SimulatedCommand.OpenMapById);
+        var injected = Steer(BpfMapCommand.OpenMapById);
         if (injected != Errno.None)
         {
             return injected;
@@ -336,7 +336,7 @@ public sealed partial class SimulatedBpfMapBackend : BpfMapBackend<SimulatedMapH
     protected override Errno GetMapInfoCore(SimulatedMapHandle map, out BpfMapInfo? info)
     {
         info = null;
-        var injected = Steer(SimulatedCommand.GetMapInfo);
+        var injected = Steer(BpfMapCommand.GetMapInfo);
         if (injected != Errno.None)
         {
             return injected;
@@ -349,7 +349,7 @@ public sealed partial class SimulatedBpfMapBackend : BpfMapBackend<SimulatedMapH
     /// <inheritdoc />
     protected override Errno PinCore(SimulatedMapHandle map, string path)
     {
-        var injected = Steer(SimulatedCommand.Pin);
+        var injected = Steer(BpfMapCommand.Pin);
         if (injected != Errno.None)
         {
             return injected;
@@ -373,7 +373,7 @@ public sealed partial class SimulatedBpfMapBackend : BpfMapBackend<SimulatedMapH
     protected override Errno OpenPinnedCore(string path, BpfOpenFlags fileFlags, out SimulatedMapHandle? map)
     {
         map = null;
-        var injected = Steer(SimulatedCommand.OpenPinned);
+        var injected = Steer(BpfMapCommand.OpenPinned);
         if (injected != Errno.None)
         {
             return injected;

@@ -131,7 +131,7 @@ public sealed class ConformanceCommandTests
         var faulty = new ConformanceBackend("faulty", "faulty simulator", () =>
         {
             var backend = new SimulatedBpfMapBackend();
-            backend.InjectFault(SimulatedCommand.CreateMap, Errno.ENOMEM, times: 1000);
+            backend.InjectFault(BpfMapCommand.CreateMap, Errno.ENOMEM, times: 1000);
             return (backend, ConformanceEnvironment.None);
         });
         var run = ConformanceRun.Execute(cases, [ConformanceBackend.Simulated(3), faulty], kernelSkipped: "test");

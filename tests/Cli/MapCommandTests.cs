@@ -147,14 +147,18 @@ public sealed class MapCommandTests : IDisposable
 
         var exists = Tool.Run("map", "update", "pinned", path, "key", "01000000", "value", "00000000", "--flags", "noexist");
         Assert.Equal(ExitCodes.CommandFailed, exists.ExitCode);
-        Assert.Contains($"bpfmaps map update pinned {path}: BPF_MAP_UPDATE_ELEM for key 01 00 00 00 with flags noexist answered EEXIST (17", exists.Error, StringComparison.Ordinal);
+        Assert.Contains(
+            $"bpfmaps map update pinned {path}: BPF_MAP_UPDATE_ELEM on HASH map \"cli_test\" (key 4 B, value 4 B, max_entries 4) failed for key 01 00 00 00 with flags noexist: the key already exists (EEXIST, errno 17).",
+            exists.Error, StringComparison.Ordinal);
 
         Assert.Equal(ExitCodes.Success, Tool.Run("map", "delete", "pinned", path, "key", "01000000").ExitCode);
         var gone = Tool.Run("map", "lookup", "pinned", path, "key", "01000000");
         Assert.Equal(ExitCodes.CommandFailed, gone.ExitCode);
-        Assert.Contains($"bpfmaps map lookup pinned {path}: BPF_MAP_LOOKUP_ELEM for key 01 00 00 00 answered ENOENT (2", gone.Error, StringComparison.Ordinal);
+        Assert.Contains($"bpfmaps map lookup pinned {path}: BPF_MAP_LOOKUP_ELEM on HASH map \"cli_test\"", gone.Error, StringComparison.Ordinal);
+        Assert.Contains("failed for key 01 00 00 00: no such key (ENOENT, errno 2).", gone.Error, StringComparison.Ordinal);
         var again = Tool.Run("map", "delete", "pinned", path, "key", "01000000");
-        Assert.Contains("BPF_MAP_DELETE_ELEM for key 01 00 00 00 answered ENOENT", again.Error, StringComparison.Ordinal);
+        Assert.Contains("BPF_MAP_DELETE_ELEM on HASH map \"cli_test\" (key 4 B, value 4 B, max_entries 4) failed for key 01 00 00 00: no such key (ENOENT, errno 2).",
+            again.Error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -187,7 +191,8 @@ public sealed class MapCommandTests : IDisposable
         Assert.Equal(new byte[] { 1, 2 }, Bytes(peek.Json().GetProperty("value")));
         var dump = Tool.Run("map", "dump", "pinned", path);
         Assert.Equal(ExitCodes.CommandFailed, dump.ExitCode);
-        Assert.Contains("BPF_MAP_GET_NEXT_KEY answered EINVAL", dump.Error, StringComparison.Ordinal);
+        Assert.Contains("BPF_MAP_GET_NEXT_KEY on QUEUE map \"cli_test\" (key 0 B, value 2 B, max_entries 4) failed: queues and stacks have no keys (EINVAL, errno 22).",
+            dump.Error, StringComparison.Ordinal);
         Assert.Contains("peeks at the next element", dump.Error, StringComparison.Ordinal);
         Assert.Equal(ExitCodes.Usage, Tool.Run("map", "lookup", "pinned", path, "key", "00").ExitCode);
     }
@@ -199,11 +204,11 @@ public sealed class MapCommandTests : IDisposable
         var missing = Path.Combine(_bpffs!.BpfDirectory, "missing");
         var run = Tool.Run("map", "dump", "pinned", missing);
         Assert.Equal(ExitCodes.CommandFailed, run.ExitCode);
-        Assert.Equal($"bpfmaps map dump pinned {missing}: BPF_OBJ_GET answered ENOENT (2: No such file or directory).", run.Error.Trim());
+        Assert.Equal($"bpfmaps map dump pinned {missing}: BPF_OBJ_GET failed: no such file or directory (ENOENT, errno 2).", run.Error.Trim());
 
         var noId = Tool.Run("map", "show", "id", "4294967295");
         Assert.Equal(ExitCodes.CommandFailed, noId.ExitCode);
-        Assert.StartsWith("bpfmaps map show id 4294967295: BPF_MAP_GET_FD_BY_ID answered ENOENT", noId.Error, StringComparison.Ordinal);
+        Assert.Equal("bpfmaps map show id 4294967295: BPF_MAP_GET_FD_BY_ID failed: no map has this id (ENOENT, errno 2).", noId.Error.Trim());
 
         var (_, path) = Pinned(BpfMapType.Hash, keySize: 4, valueSize: 4, maxEntries: 4);
         var shortKey = Tool.Run("map", "lookup", "pinned", path, "key", "0100");

@@ -126,6 +126,9 @@ public sealed class LockstepMachineryTests
     /// Over a few hundred scenarios, each family makes every command it is meant to, with NULL buffers, invalid flag
     /// bits, counts of 0 and up to twice max_entries, cursors from earlier results and indexes past the bounds.
     /// </summary>
+    // A fixed seed: coverage of rare steps (freeze is 2 in ~5000) must not depend on the luck of one run.
+    private static readonly FsCheck.Rnd CoverageSeed = new(0x5EED_C0DE, 0x9E3779B97F4A7C15);
+
     [Fact]
     public void TheGeneratorsCoverEveryCommandAndEdge()
     {
@@ -133,7 +136,7 @@ public sealed class LockstepMachineryTests
         var misplaced = new HashSet<string>(StringComparer.Ordinal);
         foreach (var family in MapFamily.All)
         {
-            foreach (var scenario in ScenarioGenerator.Scenarios(family, Cpus, 160, LockstepCapabilities.All).Sample(300, 10))
+            foreach (var scenario in ScenarioGenerator.Scenarios(family, Cpus, 160, LockstepCapabilities.All).Sample(300, CoverageSeed, 30))
             {
                 seen.Add($"{family.Name} create {scenario.Spec.Type}");
                 if (!scenario.Spec.Type.IsLru() && scenario.Operations.Any(op => op is SwitchCpuOp))

@@ -132,8 +132,8 @@ public sealed class SteeringTests
     {
         var backend = Backend();
         using var map = Create(backend, new BpfMapSpec(BpfMapType.Hash, 4, 4, 8));
-        backend.InjectFault(SimulatedCommand.Update, Errno.ENOMEM, times: 2);
-        Assert.Equal(2, backend.PendingFaults(SimulatedCommand.Update));
+        backend.InjectFault(BpfMapCommand.Update, Errno.ENOMEM, times: 2);
+        Assert.Equal(2, backend.PendingFaults(BpfMapCommand.Update));
         Assert.Equal(Errno.ENOMEM, backend.Update(map, U32(1), U32(1)));
         Assert.Equal(Errno.ENOMEM, backend.Update(map, U32(1), U32(1)));
         Assert.Empty(backend.Dump(map));
@@ -141,7 +141,7 @@ public sealed class SteeringTests
         Assert.Single(backend.Dump(map));
 
         // Other commands are not affected; a lookup's buffer is left as given.
-        backend.InjectFault(SimulatedCommand.Lookup, Errno.EBUSY);
+        backend.InjectFault(BpfMapCommand.Lookup, Errno.EBUSY);
         var value = new byte[] { 9, 9, 9, 9 };
         Assert.Equal(Errno.ENOENT, backend.Delete(map, U32(2)));
         Assert.Equal(Errno.EBUSY, backend.Lookup(map, U32(1), value));
@@ -155,25 +155,25 @@ public sealed class SteeringTests
     {
         var backend = Backend();
         using var map = Create(backend, new BpfMapSpec(BpfMapType.Hash, 4, 4, 8));
-        backend.InjectFault(SimulatedCommand.Lookup, Errno.EIO);
+        backend.InjectFault(BpfMapCommand.Lookup, Errno.EIO);
         Assert.Throws<ArgumentException>(() => backend.Lookup(map, U32(1).AsSpan(0, 2), new byte[4]));
-        Assert.Equal(1, backend.PendingFaults(SimulatedCommand.Lookup));
-        Assert.Equal(0, backend.CallCount(SimulatedCommand.Lookup));
+        Assert.Equal(1, backend.PendingFaults(BpfMapCommand.Lookup));
+        Assert.Equal(0, backend.CallCount(BpfMapCommand.Lookup));
         Assert.Equal(Errno.EIO, backend.Lookup(map, U32(1), new byte[4]));
-        Assert.Equal(0, backend.PendingFaults(SimulatedCommand.Lookup));
+        Assert.Equal(0, backend.PendingFaults(BpfMapCommand.Lookup));
     }
 
     [Fact]
     public void FaultsQueueUpAndCanBeCleared()
     {
         var backend = Backend();
-        backend.InjectFault(SimulatedCommand.CreateMap, Errno.EPERM);
-        backend.InjectFault(SimulatedCommand.CreateMap, Errno.ENOMEM);
+        backend.InjectFault(BpfMapCommand.CreateMap, Errno.EPERM);
+        backend.InjectFault(BpfMapCommand.CreateMap, Errno.ENOMEM);
         var spec = new BpfMapSpec(BpfMapType.Array, 4, 4, 1);
         Assert.Equal(Errno.EPERM, backend.CreateMap(spec, out var none));
         Assert.Null(none);
         Assert.Equal(Errno.ENOMEM, backend.CreateMap(spec, out _));
-        backend.InjectFault(SimulatedCommand.CreateMap, Errno.EPERM, times: 5);
+        backend.InjectFault(BpfMapCommand.CreateMap, Errno.EPERM, times: 5);
         backend.ClearFaults();
         Assert.Equal(Errno.None, backend.CreateMap(spec, out var map));
         map!.Dispose();
@@ -184,7 +184,7 @@ public sealed class SteeringTests
     {
         var backend = Backend();
         using var map = Create(backend, new BpfMapSpec(BpfMapType.Hash, 4, 4, 8));
-        backend.InjectFault(SimulatedCommand.UpdateBatch, Errno.EFAULT);
+        backend.InjectFault(BpfMapCommand.UpdateBatch, Errno.EFAULT);
         var count = 2u;
         Assert.Equal(Errno.EFAULT, backend.UpdateBatch(map, new byte[8], new byte[8], ref count));
         Assert.Equal(2u, count);
@@ -196,10 +196,10 @@ public sealed class SteeringTests
     {
         var backend = Backend();
         using var map = Create(backend, new BpfMapSpec(BpfMapType.Hash, 4, 4, 8));
-        backend.InjectFault(SimulatedCommand.GetMapInfo, Errno.EACCES);
+        backend.InjectFault(BpfMapCommand.GetMapInfo, Errno.EACCES);
         Assert.Equal(Errno.EACCES, backend.GetMapInfo(map, out var info));
         Assert.Null(info);
-        backend.InjectFault(SimulatedCommand.OpenMapById, Errno.ENOENT);
+        backend.InjectFault(BpfMapCommand.OpenMapById, Errno.ENOENT);
         Assert.Equal(Errno.None, backend.GetMapInfo(map, out info));
         Assert.Equal(Errno.ENOENT, backend.OpenMapById(info!.Id, BpfOpenFlags.None, out var byId));
         Assert.Null(byId);
@@ -209,9 +209,9 @@ public sealed class SteeringTests
     public void InjectFaultChecksItsArguments()
     {
         var backend = Backend();
-        Assert.Throws<ArgumentOutOfRangeException>(() => backend.InjectFault(SimulatedCommand.Lookup, Errno.None));
-        Assert.Throws<ArgumentOutOfRangeException>(() => backend.InjectFault(SimulatedCommand.Lookup, Errno.EIO, times: 0));
-        Assert.Throws<ArgumentOutOfRangeException>(() => backend.InjectFault((SimulatedCommand)5, Errno.EIO));
+        Assert.Throws<ArgumentOutOfRangeException>(() => backend.InjectFault(BpfMapCommand.Lookup, Errno.None));
+        Assert.Throws<ArgumentOutOfRangeException>(() => backend.InjectFault(BpfMapCommand.Lookup, Errno.EIO, times: 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => backend.InjectFault((BpfMapCommand)5, Errno.EIO));
     }
 
     [Fact]
@@ -228,14 +228,14 @@ public sealed class SteeringTests
         backend.WriteAsProgram(map, U32(2), U32(2), cpu: 0);
         _ = backend.Dump(map);
 
-        Assert.Equal(1, backend.CallCount(SimulatedCommand.CreateMap));
-        Assert.Equal(2, backend.CallCount(SimulatedCommand.Update));
-        Assert.Equal(1, backend.CallCount(SimulatedCommand.Lookup));
-        Assert.Equal(1, backend.CallCount(SimulatedCommand.GetNextKey));
-        Assert.Equal(1, backend.CallCount(SimulatedCommand.LookupBatch));
-        Assert.Equal(0, backend.CallCount(SimulatedCommand.LookupAndDeleteBatch));
+        Assert.Equal(1, backend.CallCount(BpfMapCommand.CreateMap));
+        Assert.Equal(2, backend.CallCount(BpfMapCommand.Update));
+        Assert.Equal(1, backend.CallCount(BpfMapCommand.Lookup));
+        Assert.Equal(1, backend.CallCount(BpfMapCommand.GetNextKey));
+        Assert.Equal(1, backend.CallCount(BpfMapCommand.LookupBatch));
+        Assert.Equal(0, backend.CallCount(BpfMapCommand.LookupAndDeleteBatch));
         var counts = backend.CallCounts;
-        Assert.Equal(Enum.GetValues<SimulatedCommand>().Length, counts.Count);
+        Assert.Equal(Enum.GetValues<BpfMapCommand>().Length, counts.Count);
         Assert.Equal(6, counts.Values.Sum());
 
         backend.ResetCallCounts();
@@ -247,7 +247,7 @@ public sealed class SteeringTests
     {
         var backend = Backend();
         using var map = Create(backend, new BpfMapSpec(BpfMapType.Array, 4, 4, 4));
-        backend.InjectFault(SimulatedCommand.Lookup, Errno.EAGAIN, times: 1000);
+        backend.InjectFault(BpfMapCommand.Lookup, Errno.EAGAIN, times: 1000);
         var faults = 0;
         Parallel.For(0, 8, _ =>
         {
@@ -262,8 +262,8 @@ public sealed class SteeringTests
         });
 
         Assert.Equal(1000, faults);
-        Assert.Equal(8000, backend.CallCount(SimulatedCommand.Lookup));
-        Assert.Equal(0, backend.PendingFaults(SimulatedCommand.Lookup));
+        Assert.Equal(8000, backend.CallCount(BpfMapCommand.Lookup));
+        Assert.Equal(0, backend.PendingFaults(BpfMapCommand.Lookup));
     }
 
     [Fact]

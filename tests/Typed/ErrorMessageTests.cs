@@ -91,13 +91,30 @@ public sealed class ErrorMessageTests
     {
         Assert.Equal(
             ["BPF_MAP_CREATE", "BPF_MAP_LOOKUP_ELEM", "BPF_MAP_UPDATE_ELEM", "BPF_MAP_DELETE_ELEM", "BPF_MAP_GET_NEXT_KEY",
-             "BPF_MAP_LOOKUP_AND_DELETE_ELEM", "BPF_MAP_FREEZE", "BPF_MAP_LOOKUP_BATCH", "BPF_MAP_LOOKUP_AND_DELETE_BATCH",
-             "BPF_MAP_UPDATE_BATCH", "BPF_MAP_DELETE_BATCH", "BPF_MAP_GET_FD_BY_ID", "BPF_OBJ_GET_INFO_BY_FD", "BPF_OBJ_PIN", "BPF_OBJ_GET"],
+             "BPF_OBJ_PIN", "BPF_OBJ_GET", "BPF_MAP_GET_FD_BY_ID", "BPF_OBJ_GET_INFO_BY_FD", "BPF_MAP_LOOKUP_AND_DELETE_ELEM",
+             "BPF_MAP_FREEZE", "BPF_MAP_LOOKUP_BATCH", "BPF_MAP_LOOKUP_AND_DELETE_BATCH", "BPF_MAP_UPDATE_BATCH", "BPF_MAP_DELETE_BATCH"],
             Enum.GetValues<BpfMapCommand>().Select(BpfErrorMessages.CommandName));
+        Assert.Equal("bpf command 5", BpfErrorMessages.CommandName((BpfMapCommand)5));
         Assert.Equal(
             ["HASH", "ARRAY", "PERCPU_HASH", "PERCPU_ARRAY", "LRU_HASH", "LRU_PERCPU_HASH", "QUEUE", "STACK"],
             Enum.GetValues<BpfMapType>().Where(t => t != BpfMapType.Unspecified).Select(BpfErrorMessages.MapTypeName));
         Assert.Equal("type 99", BpfErrorMessages.MapTypeName((BpfMapType)99));
+    }
+
+    [Fact]
+    public void CommandsAreNumberedAsEnumBpfCmd()
+    {
+        // include/uapi/linux/bpf.h, enum bpf_cmd.
+        var uapi = new Dictionary<string, int>
+        {
+            ["BPF_MAP_CREATE"] = 0, ["BPF_MAP_LOOKUP_ELEM"] = 1, ["BPF_MAP_UPDATE_ELEM"] = 2, ["BPF_MAP_DELETE_ELEM"] = 3,
+            ["BPF_MAP_GET_NEXT_KEY"] = 4, ["BPF_OBJ_PIN"] = 6, ["BPF_OBJ_GET"] = 7, ["BPF_MAP_GET_FD_BY_ID"] = 14,
+            ["BPF_OBJ_GET_INFO_BY_FD"] = 15, ["BPF_MAP_LOOKUP_AND_DELETE_ELEM"] = 21, ["BPF_MAP_FREEZE"] = 22,
+            ["BPF_MAP_LOOKUP_BATCH"] = 24, ["BPF_MAP_LOOKUP_AND_DELETE_BATCH"] = 25, ["BPF_MAP_UPDATE_BATCH"] = 26,
+            ["BPF_MAP_DELETE_BATCH"] = 27,
+        };
+        Assert.All(Enum.GetValues<BpfMapCommand>(), c => Assert.Equal(uapi[BpfErrorMessages.CommandName(c)], (int)c));
+        Assert.Equal(uapi.Count, Enum.GetValues<BpfMapCommand>().Length);
     }
 
     [Fact]

@@ -90,7 +90,8 @@ public static class BpfErrorMessages
 
             Errno.EPERM when command == BpfMapCommand.CreateMap => "not permitted: creating BPF maps needs CAP_BPF (or root)",
             Errno.EPERM when command == BpfMapCommand.OpenMapById => "not permitted: opening a map by id needs CAP_SYS_ADMIN",
-            Errno.EPERM when command is BpfMapCommand.Pin or BpfMapCommand.OpenPinned => "not permitted by the BPF file system",
+            Errno.EPERM when command == BpfMapCommand.Pin => "not permitted: the path is not in a BPF file system",
+            Errno.EPERM when command == BpfMapCommand.OpenPinned => "not permitted by the BPF file system",
             Errno.EPERM when command == BpfMapCommand.Freeze => "not permitted: this handle cannot write, or the map is frozen already",
             Errno.EPERM when command is BpfMapCommand.Lookup or BpfMapCommand.GetNextKey or BpfMapCommand.LookupBatch
                 or BpfMapCommand.GetMapInfo => "not permitted: this handle is write-only",
@@ -121,6 +122,7 @@ public static class BpfErrorMessages
             Errno.ENOMEM => "out of memory",
             Errno.EFAULT => "a buffer could not be read or written (bad address)",
             Errno.EBADF => "the handle is not an open descriptor",
+            Errno.EACCES when command == BpfMapCommand.OpenPinned => "permission denied: the path is not a pinned BPF object, or its file mode refuses this access",
             Errno.EACCES => "permission denied",
             Errno.ENOSYS => "this kernel has no bpf(2) syscall",
             Errno.EBUSY => "the map is busy",
@@ -147,8 +149,13 @@ public static class BpfErrorMessages
     public static string Format(BpfMapCommand command, Errno errno, BpfMapSpec? map, string? detail = null)
     {
         var target = map is null ? "" : (command == BpfMapCommand.CreateMap ? " of " : " on ") + DescribeMap(map);
+        return $"{CommandName(command)}{target} failed{detail}: {WhatHappened(command, errno, map?.Type)} ({ErrnoCode(errno)}).";
+    }
+
+    /// <summary>The errno's name and number, as a message ends: <c>E2BIG, errno 7</c> (<c>errno 600</c> for a number without a name).</summary>
+    public static string ErrnoCode(Errno errno)
+    {
         var number = string.Create(CultureInfo.InvariantCulture, $"errno {(int)errno}");
-        var code = Enum.IsDefined(errno) ? $"{errno}, {number}" : number;
-        return $"{CommandName(command)}{target} failed{detail}: {WhatHappened(command, errno, map?.Type)} ({code}).";
+        return Enum.IsDefined(errno) ? $"{errno}, {number}" : number;
     }
 }

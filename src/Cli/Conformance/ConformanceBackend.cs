@@ -86,7 +86,7 @@ internal sealed class ConformanceBackend
     private static IDisposable MountKernelBpfFileSystem(string directory) =>
         BpfFileSystemMount.TryMount(directory, out var mount) is var errno && errno == Errno.None
             ? mount!
-            : throw new ConformanceCapabilityException($"mounting a bpffs at {directory} failed: mount(2) answered {ErrnoText.Describe(errno)}");
+            : throw new ConformanceCapabilityException($"mounting a bpffs at {directory} failed: mount(2) answered {BpfErrorMessages.ErrnoCode(errno)}");
 
     private sealed class SimulatedUnmount(SimulatedBpfMapBackend backend, string directory) : IDisposable
     {

@@ -105,7 +105,7 @@ internal static class FuzzCommand
                 var task = context.AddTask(Markup.Escape(family.Name));
                 task.IsIndeterminate = true;
                 using var timer = new Timer(_ => task.Description = Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-                    $"{family.Name}: {simulator.CallCount(SimulatedCommand.CreateMap)} scenarios, {kernel.SyscallCount - syscallsBefore} syscalls")),
+                    $"{family.Name}: {simulator.CallCount(BpfMapCommand.CreateMap)} scenarios, {kernel.SyscallCount - syscallsBefore} syscalls")),
                     null, TimeSpan.Zero, TimeSpan.FromMilliseconds(200));
                 report = run();
                 task.StopTask();

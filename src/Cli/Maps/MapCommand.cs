@@ -53,7 +53,7 @@ internal static class MapCommand
     }
 
     // One invocation of a map subcommand: opens maps through the kernel backend and turns every errno into an error
-    // naming the subcommand, the map, the bpf command and the errno.
+    // naming the subcommand, the map, the bpf command and the errno, in the words of BpfErrorMessages.
     private sealed class MapSession(ToolConsole console, string command, bool json)
     {
         public int List()
@@ -75,7 +75,7 @@ internal static class MapCommand
 
                 if (errno != Errno.None)
                 {
-                    console.Error.WriteLine(Failure(target, "BPF_MAP_GET_FD_BY_ID", errno).Message);
+                    console.Error.WriteLine(Failure(target, BpfMapCommand.OpenMapById, errno, null).Message);
                     failures++;
                     continue;
                 }
@@ -88,7 +88,9 @@ internal static class MapCommand
 
             if (errno != Errno.ENOENT)
             {
-                throw new ToolException(ExitCodes.CommandFailed, $"bpfmaps map {command}: BPF_MAP_GET_NEXT_ID after id {id} answered {ErrnoText.Describe(errno)}.");
+                // BPF_MAP_GET_NEXT_ID is not a map command of the library; its errnos mean what they mean for the ids of BPF_MAP_GET_FD_BY_ID.
+                throw new ToolException(ExitCodes.CommandFailed,
+                    $"bpfmaps map {command}: BPF_MAP_GET_NEXT_ID after id {id} failed: {BpfErrorMessages.WhatHappened(BpfMapCommand.OpenMapById, errno, null)} ({BpfErrorMessages.ErrnoCode(errno)}).");
             }
 
             if (json)
@@ -139,7 +141,7 @@ internal static class MapCommand
 
                 if (errno != Errno.None)
                 {
-                    throw Failure(target, "BPF_MAP_GET_NEXT_KEY", errno, hint: info.Type.IsQueueOrStack()
+                    throw Failure(target, BpfMapCommand.GetNextKey, errno, info.ToSpec(), hint: info.Type.IsQueueOrStack()
                         ? $" {MapTypeNames.Of(info.Type)} maps have no keys to walk; 'bpfmaps map lookup {target}' peeks at the next element."
                         : "");
                 }
@@ -155,7 +157,7 @@ internal static class MapCommand
 
                 if (errno != Errno.None)
                 {
-                    throw Failure(target, "BPF_MAP_LOOKUP_ELEM", errno, $" for key {Hex.Format(key)}");
+                    throw Failure(target, BpfMapCommand.Lookup, errno, info.ToSpec(), $" for key {Hex.Format(key)}");
                 }
 
                 entries.Add((key, value));
@@ -181,7 +183,7 @@ internal static class MapCommand
             var errno = kernel.Lookup(map, key, value);
             if (errno != Errno.None)
             {
-                throw Failure(target, "BPF_MAP_LOOKUP_ELEM", errno, KeyText(key));
+                throw Failure(target, BpfMapCommand.Lookup, errno, info.ToSpec(), KeyText(key));
             }
 
             Entries(map, [(key, value)]);
@@ -205,7 +207,7 @@ internal static class MapCommand
             var errno = kernel.Update(map, key, value, flags);
             if (errno != Errno.None)
             {
-                throw Failure(target, "BPF_MAP_UPDATE_ELEM", errno, KeyText(key) + $" with flags {flagName}");
+                throw Failure(target, BpfMapCommand.Update, errno, info.ToSpec(), KeyText(key) + $" with flags {flagName}");
             }
 
             Done(string.IsNullOrEmpty(KeyText(key)) ? "value pushed" : $"key {Hex.Format(key)} written");
@@ -221,7 +223,7 @@ internal static class MapCommand
             var errno = kernel.Delete(map, key);
             if (errno != Errno.None)
             {
-                throw Failure(target, "BPF_MAP_DELETE_ELEM", errno, KeyText(key));
+                throw Failure(target, BpfMapCommand.Delete, errno, info.ToSpec(), KeyText(key));
             }
 
             Done($"key {Hex.Format(key)} deleted");
@@ -245,13 +247,13 @@ internal static class MapCommand
             var errno = target.Id is { } id
                 ? kernel.OpenMapById(id, flags, out var map)
                 : kernel.OpenPinned(target.PinnedPath!, flags, out map);
-            return errno == Errno.None ? map! : throw Failure(target, target.Id is null ? "BPF_OBJ_GET" : "BPF_MAP_GET_FD_BY_ID", errno);
+            return errno == Errno.None ? map! : throw Failure(target, target.Id is null ? BpfMapCommand.OpenPinned : BpfMapCommand.OpenMapById, errno, null);
         }
 
         private BpfMapInfo Info(KernelBpfMapBackend kernel, BpfMapHandle map, MapTarget target)
         {
             var errno = kernel.GetMapInfo(map, out var info);
-            return errno == Errno.None ? info! : throw Failure(target, "BPF_OBJ_GET_INFO_BY_FD", errno);
+            return errno == Errno.None ? info! : throw Failure(target, BpfMapCommand.GetMapInfo, errno, map.Spec);
         }
 
         // Element buffers are sized from the map type: a type BpfMaps does not model may be per-CPU in a way it does
@@ -349,8 +351,9 @@ internal static class MapCommand
             }
         }
 
-        private ToolException Failure(MapTarget target, string bpfCommand, Errno errno, string detail = "", string hint = "") =>
-            new(ExitCodes.CommandFailed, $"bpfmaps map {command} {target}: {bpfCommand}{detail} answered {ErrnoText.Describe(errno)}.{hint}");
+        // "bpfmaps map lookup pinned /sys/fs/bpf/x: BPF_MAP_LOOKUP_ELEM on HASH map "x" (...) failed for key 01 00 00 00: no such key (ENOENT, errno 2)."
+        private ToolException Failure(MapTarget target, BpfMapCommand bpfCommand, Errno errno, BpfMapSpec? map, string detail = "", string hint = "") =>
+            new(ExitCodes.CommandFailed, $"bpfmaps map {command} {target}: {BpfErrorMessages.Format(bpfCommand, errno, map, detail)}{hint}");
 
         private static string KeyText(byte[] key) => key.Length == 0 ? "" : $" for key {Hex.Format(key)}";
 

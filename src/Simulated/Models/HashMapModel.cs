@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using BpfMaps.Simulated.Rules;
 
 namespace BpfMaps.Simulated.Models;
@@ -7,14 +8,25 @@ namespace BpfMaps.Simulated.Models;
 /// buckets chosen by jhash, chains with the newest element at the head, exact capacity (reference §3.1, §5.1, §6,
 /// §7, §8.3, §11.1). Per-CPU values are stored whole, padding included (§2).
 /// </summary>
+/// <remarks>
+/// As the kernel's preallocated maps, it allocates nothing in steady state: elements and their storage are made once,
+/// as the map first fills, and a deleted element goes to a free list from which later inserts take it. Chains are
+/// linked through the elements, so that walking or changing one allocates nothing either.
+/// </remarks>
 internal sealed class HashMapModel : MapModel
 {
     private readonly uint _seed;
     private readonly uint _bucketMask;
     private readonly bool _updatesInPlace;
-    private readonly Dictionary<uint, List<HashElement>> _chains = [];
+    private readonly Dictionary<uint, HashElement> _heads = [];
     private readonly BucketOccupancy _occupied;
     private readonly LruList? _lru;
+
+    // The bucket a batch command is copying (§8.3), kept between calls so that its capacity is reused.
+    private readonly List<HashElement> _bucketSnapshot = [];
+
+    // Elements that left the table, linked through Next: htab's freelist (hashtab.c:prealloc_init).
+    private HashElement? _freeElements;
 
     /// <summary>Creates an empty hash map.</summary>
     /// <param name="spec">The spec as created.</param>
@@ -30,7 +42,7 @@ internal sealed class HashMapModel : MapModel
         _bucketMask = BucketCount - 1;
         _occupied = new BucketOccupancy(BucketCount);
 
-        // §5.1: HASH and LRU_HASH replace an element by inserting a new one at the head of its bucket; the per-CPU
+        // §5.1: HASH and LRU_HASH replace an element by linking a new one at the head of its bucket; the per-CPU
         // types copy the new value into the existing element.
         _updatesInPlace = spec.Type.IsPerCpu();
         _lru = spec.Type.IsLru()
@@ -51,7 +63,7 @@ internal sealed class HashMapModel : MapModel
     public override Errno LookupElement(ReadOnlySpan<byte> key, Span<byte> destination)
     {
         // §12.1: a syscall lookup does not mark an LRU element referenced.
-        var element = Find(key, out _, out _);
+        var element = Find(key, out _);
         if (element is null)
         {
             return KernelRules.NoSuchKey();
@@ -75,7 +87,7 @@ internal sealed class HashMapModel : MapModel
             return UpdateLru(_lru, key, value, flags);
         }
 
-        var element = Find(key, out var bucket, out var chain);
+        var element = Find(key, out var bucket);
         errno = KernelRules.UpdateExistence(flags, element is not null);
         if (errno != Errno.None)
         {
@@ -90,26 +102,27 @@ internal sealed class HashMapModel : MapModel
                 return KernelRules.HashMapFull();
             }
 
-            InsertAtHead(bucket, new HashElement(key.ToArray(), NewValue(value)));
+            InsertAtHead(bucket, NewElement(key, value));
             return Errno.None;
         }
 
         // §9.2: a BPF_F_LOCK update of an existing element copies the value in under the lock, in place.
-        Replace(element, chain!, value, inPlace: _updatesInPlace || (flags & BpfElementFlags.Lock) != 0);
+        Replace(element, value, inPlace: _updatesInPlace || (flags & BpfElementFlags.Lock) != 0);
         return Errno.None;
     }
 
     /// <inheritdoc />
     public override Errno DeleteElement(ReadOnlySpan<byte> key)
     {
-        var element = Find(key, out var bucket, out var chain);
+        var element = Find(key, out _);
         if (element is null)
         {
             return KernelRules.NoSuchKey();
         }
 
-        Unlink(element, bucket, chain!);
+        Unlink(element);
         FreeNode(element);
+        Recycle(element);
         return Errno.None;
     }
 
@@ -121,13 +134,12 @@ internal sealed class HashMapModel : MapModel
         var start = 0u;
         if (!key.IsEmpty)
         {
-            var element = Find(key, out var bucket, out var chain);
+            var element = Find(key, out var bucket);
             if (element is not null)
             {
-                var position = chain!.IndexOf(element);
-                if (position + 1 < chain.Count)
+                if (element.Next is { } successor)
                 {
-                    CopyKey(chain[position + 1], nextKey);
+                    CopyKey(successor, nextKey);
                     return Errno.None;
                 }
 
@@ -141,14 +153,14 @@ internal sealed class HashMapModel : MapModel
             return KernelRules.EndOfIteration();
         }
 
-        CopyKey(_chains[nextBucket][0], nextKey);
+        CopyKey(_heads[nextBucket], nextKey);
         return Errno.None;
     }
 
     /// <inheritdoc />
     public override Errno LookupAndDeleteElement(ReadOnlySpan<byte> key, Span<byte> destination, BpfElementFlags flags)
     {
-        var element = Find(key, out var bucket, out var chain);
+        var element = Find(key, out _);
         if (element is null)
         {
             return KernelRules.NoSuchKey();
@@ -156,8 +168,9 @@ internal sealed class HashMapModel : MapModel
 
         // §11.1: the element is copied and removed; the caller faults afterwards on a NULL value.
         CopyValue(element, destination);
-        Unlink(element, bucket, chain!);
+        Unlink(element);
         FreeNode(element);
+        Recycle(element);
         return Errno.None;
     }
 
@@ -201,8 +214,12 @@ internal sealed class HashMapModel : MapModel
             }
 
             bucket = next;
-            var chain = _chains[bucket];
-            var inBucket = (uint)chain.Count;
+            var inBucket = 0u;
+            for (var element = _heads[bucket]; element is not null; element = element.Next)
+            {
+                inBucket++;
+            }
+
             if (inBucket > room - total)
             {
                 errno = KernelRules.BucketDoesNotFit(total);
@@ -211,12 +228,18 @@ internal sealed class HashMapModel : MapModel
 
             // The bucket is snapshotted (and for LOOKUP_AND_DELETE unlinked) before anything is copied to user
             // space, so a fault below leaves it deleted (§8.3, §14).
-            var snapshot = chain.ToArray();
+            var snapshot = _bucketSnapshot;
+            snapshot.Clear();
+            for (var element = _heads[bucket]; element is not null; element = element.Next)
+            {
+                snapshot.Add(element);
+            }
+
             if (andDelete)
             {
                 foreach (var element in snapshot)
                 {
-                    Unlink(element, bucket, chain);
+                    Unlink(element);
                     FreeNode(element);
                 }
             }
@@ -224,7 +247,7 @@ internal sealed class HashMapModel : MapModel
             var fault = KernelRules.CopyToUser(keys);
             if (fault == Errno.None)
             {
-                for (var i = 0; i < snapshot.Length; i++)
+                for (var i = 0; i < snapshot.Count; i++)
                 {
                     snapshot[i].Key.CopyTo(keys[(int)((total + i) * (uint)KeySize)..]);
                 }
@@ -232,15 +255,28 @@ internal sealed class HashMapModel : MapModel
                 fault = KernelRules.CopyToUser(values);
             }
 
+            if (fault == Errno.None)
+            {
+                for (var i = 0; i < snapshot.Count; i++)
+                {
+                    snapshot[i].Value.CopyTo(values[(int)((total + i) * (uint)ValueSize)..]);
+                }
+            }
+
+            // Deleted elements are reused only once their bytes are copied.
+            if (andDelete)
+            {
+                foreach (var element in snapshot)
+                {
+                    Recycle(element);
+                }
+            }
+
+            snapshot.Clear();
             if (fault != Errno.None)
             {
                 // §8.3: a fault returns at once: count stays 0 and out_batch is not written.
                 return fault;
-            }
-
-            for (var i = 0; i < snapshot.Length; i++)
-            {
-                snapshot[i].Value.CopyTo(values[(int)((total + i) * (uint)ValueSize)..]);
             }
 
             total += inBucket;
@@ -267,16 +303,16 @@ internal sealed class HashMapModel : MapModel
     /// <summary>The bucket of <paramref name="key"/>: jhash of the raw key bytes, masked (§7.2).</summary>
     public uint BucketOf(ReadOnlySpan<byte> key) => Jhash.HashMapKey(key, _seed) & _bucketMask;
 
-    /// <summary>Finds the element with <paramref name="key"/>; also returns its bucket and chain (null when the bucket is empty).</summary>
-    private HashElement? Find(ReadOnlySpan<byte> key, out uint bucket, out List<HashElement>? chain)
+    /// <summary>Finds the element with <paramref name="key"/>, and the bucket where it is or would be.</summary>
+    private HashElement? Find(ReadOnlySpan<byte> key, out uint bucket)
     {
         bucket = BucketOf(key);
-        if (!_chains.TryGetValue(bucket, out chain))
+        if (!_heads.TryGetValue(bucket, out var element))
         {
             return null;
         }
 
-        foreach (var element in chain)
+        for (; element is not null; element = element.Next)
         {
             if (key.SequenceEqual(element.Key))
             {
@@ -287,50 +323,109 @@ internal sealed class HashMapModel : MapModel
         return null;
     }
 
-    /// <summary>Links a new element at the head of its bucket's chain (§7.2 step 3).</summary>
+    /// <summary>An element for a new key and its value: from the free list, or made the first time it is needed.</summary>
+    private HashElement NewElement(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
+    {
+        var element = _freeElements ?? new HashElement(KeySize, ValueSize);
+        _freeElements = element.Next;
+        element.Next = null;
+        key.CopyTo(element.Key);
+        CopyValueInto(value, element.Value);
+        return element;
+    }
+
+    /// <summary>Gives an element that left the table back to the free list.</summary>
+    private void Recycle(HashElement element)
+    {
+        element.LruNode = null;
+        element.Next = _freeElements;
+        _freeElements = element;
+    }
+
+    /// <summary>Links an element at the head of its bucket's chain (§7.2 step 3).</summary>
     private void InsertAtHead(uint bucket, HashElement element)
     {
-        if (!_chains.TryGetValue(bucket, out var chain))
+        ref var head = ref CollectionsMarshal.GetValueRefOrAddDefault(_heads, bucket, out var occupied);
+        if (!occupied)
         {
-            chain = [];
-            _chains[bucket] = chain;
             _occupied.Add(bucket);
         }
 
-        chain.Insert(0, element);
+        element.Bucket = bucket;
+        element.Previous = null;
+        element.Next = head;
+        if (head is not null)
+        {
+            head.Previous = element;
+        }
+
+        head = element;
+        element.IsLinked = true;
         Count++;
     }
 
-    /// <summary>Replaces an existing element's value: in place, or re-inserted at the head of its bucket (§5.1, §9.2).</summary>
-    private void Replace(HashElement element, List<HashElement> chain, ReadOnlySpan<byte> value, bool inPlace)
+    /// <summary>
+    /// Replaces an existing element's value: in place, or as the kernel links a new element at the head of the bucket
+    /// and unlinks the old one (§5.1, §9.2). The element itself is reused, which nothing can observe.
+    /// </summary>
+    private void Replace(HashElement element, ReadOnlySpan<byte> value, bool inPlace)
     {
-        if (inPlace)
+        if (!inPlace)
         {
-            CopyValueInto(value, element.Value);
+            MoveToHead(element);
+        }
+
+        CopyValueInto(value, element.Value);
+    }
+
+    /// <summary>Moves a linked element to the head of its chain.</summary>
+    private void MoveToHead(HashElement element)
+    {
+        if (element.Previous is null)
+        {
             return;
         }
 
-        chain.Remove(element);
-        chain.Insert(0, new HashElement(element.Key, NewValue(value)));
+        var bucket = element.Bucket;
+        Unlink(element);
+        InsertAtHead(bucket, element);
     }
 
-    /// <summary>Unlinks an element from its chain.</summary>
-    private void Unlink(HashElement element, uint bucket, List<HashElement> chain)
+    /// <summary>Unlinks an element from its chain; the caller frees its LRU node and recycles it.</summary>
+    private void Unlink(HashElement element)
     {
-        chain.Remove(element);
-        Count--;
-        if (chain.Count == 0)
+        if (element.Previous is { } previous)
         {
-            _chains.Remove(bucket);
-            _occupied.Remove(bucket);
+            previous.Next = element.Next;
         }
+        else if (element.Next is { } next)
+        {
+            _heads[element.Bucket] = next;
+        }
+        else
+        {
+            _heads.Remove(element.Bucket);
+            _occupied.Remove(element.Bucket);
+        }
+
+        if (element.Next is { } following)
+        {
+            following.Previous = element.Previous;
+        }
+
+        element.Previous = null;
+        element.Next = null;
+        element.IsLinked = false;
+        Count--;
     }
 
     /// <inheritdoc />
     protected override void Free()
     {
-        _chains.Clear();
+        _heads.Clear();
         _occupied.Clear();
+        _bucketSnapshot.Clear();
+        _freeElements = null;
         Count = 0;
         _lru?.Reset();
     }
@@ -352,7 +447,7 @@ internal sealed class HashMapModel : MapModel
             }
         }
 
-        var element = Find(key, out var bucket, out var chain);
+        var element = Find(key, out var bucket);
         var errno = KernelRules.UpdateExistence(flags, element is not null);
         if (errno != Errno.None)
         {
@@ -377,32 +472,36 @@ internal sealed class HashMapModel : MapModel
             return Errno.None;
         }
 
-        // A new element at the head of the bucket; a replaced one is unlinked and its node freed, and the new
-        // element is marked referenced (§5.1, §12.1).
-        var added = new HashElement(key.ToArray(), NewValue(value));
-        LruList.Attach(node!, added);
-        InsertAtHead(bucket, added);
-        if (element is not null)
+        if (element is null)
         {
-            LruList.SetReferenced(node!);
-            Unlink(element, bucket, chain!);
-            FreeNode(element);
+            var added = NewElement(key, value);
+            LruList.Attach(node!, added);
+            InsertAtHead(bucket, added);
+            return Errno.None;
         }
 
+        // §5.1, §12.1: a replacement is a new element at the head of the bucket holding the new node, marked
+        // referenced, and the old element unlinked with its node freed; reusing the element object for the new one
+        // is not observable.
+        var replacedNode = element.LruNode!;
+        MoveToHead(element);
+        CopyValueInto(value, element.Value);
+        LruList.Attach(node!, element);
+        LruList.SetReferenced(node!);
+        lru.PushFree(replacedNode);
         return Errno.None;
     }
 
     // htab_lru_map_delete_node: eviction unlinks the element from its bucket, if it is still linked.
     private bool DeleteEvicted(HashElement element)
     {
-        var bucket = BucketOf(element.Key);
-        if (!_chains.TryGetValue(bucket, out var chain) || !chain.Contains(element))
+        if (!element.IsLinked)
         {
             return false;
         }
 
-        Unlink(element, bucket, chain);
-        element.LruNode = null;
+        Unlink(element);
+        Recycle(element);
         return true;
     }
 
@@ -433,14 +532,29 @@ internal sealed class HashMapModel : MapModel
     }
 }
 
-/// <summary>One hash element: its key and its value (one padded slot per CPU for per-CPU maps). Compared by identity.</summary>
-internal sealed class HashElement(byte[] key, byte[] value)
+/// <summary>
+/// One hash element (<c>struct htab_elem</c>): its key, its value (one padded slot per CPU for per-CPU maps), and its
+/// links in its bucket's chain, or in the map's free list when it is not in the table. Compared by identity.
+/// </summary>
+internal sealed class HashElement(int keySize, int valueSize)
 {
     /// <summary>The key bytes.</summary>
-    public byte[] Key { get; } = key;
+    public byte[] Key { get; } = new byte[keySize];
 
     /// <summary>The value bytes, as user space lays them out.</summary>
-    public byte[] Value { get; } = value;
+    public byte[] Value { get; } = new byte[valueSize];
+
+    /// <summary>The bucket whose chain holds the element.</summary>
+    public uint Bucket { get; set; }
+
+    /// <summary>Whether the element is in the table (an evicted element may be asked for again, §12).</summary>
+    public bool IsLinked { get; set; }
+
+    /// <summary>The element before this one in its chain (nearer the head), or null at the head.</summary>
+    public HashElement? Previous { get; set; }
+
+    /// <summary>The element after this one in its chain, or the next free element.</summary>
+    public HashElement? Next { get; set; }
 
     /// <summary>The LRU node holding the element (LRU types only).</summary>
     public LruNode? LruNode { get; set; }

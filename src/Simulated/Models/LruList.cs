@@ -12,7 +12,9 @@ namespace BpfMaps.Simulated.Models;
 /// <para>BPF_F_NO_COMMON_LRU: each CPU owns a list set of max_entries / ncpus nodes and evicts up to 4 of its own
 /// elements at a time (§12.2).</para>
 /// <para>Free nodes carry nothing, so free lists are counts; the other lists are circular doubly linked lists with a
-/// sentinel, as the kernel's, because the rotation cursor can rest on the sentinel.</para>
+/// sentinel, as the kernel's, because the rotation cursor can rest on the sentinel. The node objects of free nodes
+/// are kept in a pool, so that in steady state handing nodes out and back allocates nothing, as the kernel's
+/// preallocated nodes.</para>
 /// </remarks>
 internal sealed class LruList
 {
@@ -25,6 +27,7 @@ internal sealed class LruList
     private readonly uint _nodesPerSet;
     private readonly ListSet[] _sets;
     private readonly LocalList[] _locals;
+    private readonly Stack<LruNode> _pool = new();
 
     /// <summary>Creates the LRU of a map with <paramref name="maxEntries"/> preallocated elements, all free.</summary>
     /// <param name="deleteFromHash">Unlinks an evicted element from the hash table (<c>htab_lru_map_delete_node</c>).</param>
@@ -38,8 +41,8 @@ internal sealed class LruList
         // §12.2: each CPU's list gets max_entries / ncpus nodes; §12.1: the common list gets them all.
         _nodesPerSet = perCpuLists ? maxEntries / (uint)possibleCpus : maxEntries;
         var scans = perCpuLists ? PerCpuFreeTarget : LocalFreeTarget;
-        _sets = [.. Enumerable.Range(0, perCpuLists ? possibleCpus : 1).Select(_ => new ListSet(deleteFromHash, scans))];
-        _locals = [.. Enumerable.Range(0, perCpuLists ? 0 : possibleCpus).Select(cpu => new LocalList(cpu))];
+        _sets = [.. Enumerable.Range(0, perCpuLists ? possibleCpus : 1).Select(_ => new ListSet(deleteFromHash, scans, _pool))];
+        _locals = [.. Enumerable.Range(0, perCpuLists ? 0 : possibleCpus).Select(cpu => new LocalList(cpu, _pool))];
 
         // §12.1: target_free = clamp((max_entries / ncpus) / 2, 1, 128).
         _targetFree = (int)Math.Clamp(maxEntries / (uint)possibleCpus / 2, 1, LocalFreeTarget);
@@ -70,14 +73,16 @@ internal sealed class LruList
         {
             // A pending node goes back to the local free list of the CPU it is pending on.
             node.Unlink();
-            node.Referenced = false;
             _locals[node.Cpu].Free++;
-            return;
+        }
+        else
+        {
+            var set = SetOf(node);
+            set.RemoveFromList(node);
+            set.Free++;
         }
 
-        var set = SetOf(node);
-        set.RemoveFromList(node);
-        set.Free++;
+        LruNode.Return(_pool, node);
     }
 
     /// <summary>Every node free again: the map's last handle was closed.</summary>
@@ -92,6 +97,8 @@ internal sealed class LruList
         {
             local.Reset();
         }
+
+        _pool.Clear();
     }
 
     private ListSet SetOf(LruNode node) => _perCpuLists ? _sets[node.Cpu] : _sets[0];
@@ -174,7 +181,7 @@ internal sealed class LruList
     }
 
     /// <summary>A CPU's local lists of the common LRU: free nodes (a count), pending nodes, and where to steal next.</summary>
-    private sealed class LocalList(int cpu)
+    private sealed class LocalList(int cpu, Stack<LruNode> pool)
     {
         private readonly LruNode _pending = LruNode.Sentinel();
 
@@ -193,7 +200,7 @@ internal sealed class LruList
         // __local_list_add_pending: a new node at the head of the pending list, reference bit clear.
         public LruNode AddPending()
         {
-            var node = new LruNode { Kind = LruListKind.Pending, Cpu = cpu };
+            var node = LruNode.Rent(pool, LruListKind.Pending, cpu);
             node.InsertAfter(_pending);
             return node;
         }
@@ -214,13 +221,14 @@ internal sealed class LruList
         // failing that, the first whose element can be deleted whatever its reference bit.
         public bool PopPending(ListSet global)
         {
-            foreach (var force in new[] { false, true })
+            for (var force = 0; force < 2; force++)
             {
                 for (var node = _pending.Prev; node != _pending; node = node.Prev)
                 {
-                    if ((!node.Referenced || force) && global.DeleteElement(node))
+                    if ((!node.Referenced || force == 1) && global.DeleteElement(node))
                     {
                         node.Unlink();
+                        LruNode.Return(pool, node);
                         return true;
                     }
                 }
@@ -231,7 +239,7 @@ internal sealed class LruList
     }
 
     /// <summary>A <c>bpf_lru_list</c>: active and inactive lists, the free nodes (a count) and the rotation cursor.</summary>
-    private sealed class ListSet(Func<HashElement, bool> deleteFromHash, int scans)
+    private sealed class ListSet(Func<HashElement, bool> deleteFromHash, int scans, Stack<LruNode> pool)
     {
         private readonly LruNode _active = LruNode.Sentinel();
         private readonly LruNode _inactive = LruNode.Sentinel();
@@ -243,11 +251,10 @@ internal sealed class LruList
 
         public void Reset(uint nodes)
         {
-            foreach (var sentinel in new[] { _active, _inactive })
-            {
-                sentinel.Next = sentinel;
-                sentinel.Prev = sentinel;
-            }
+            _active.Next = _active;
+            _active.Prev = _active;
+            _inactive.Next = _inactive;
+            _inactive.Prev = _inactive;
 
             _nextInactiveRotation = _inactive;
             _activeCount = 0;
@@ -268,7 +275,7 @@ internal sealed class LruList
         // A new node of the per-CPU LRU, at the head of the inactive list.
         public LruNode AddInactive(int cpu)
         {
-            var node = new LruNode { Kind = LruListKind.Inactive, Cpu = cpu };
+            var node = LruNode.Rent(pool, LruListKind.Inactive, cpu);
             node.InsertAfter(_inactive);
             _inactiveCount++;
             return node;
@@ -432,6 +439,7 @@ internal sealed class LruList
             }
 
             RemoveFromList(node);
+            LruNode.Return(pool, node);
             return true;
         }
 
@@ -500,6 +508,25 @@ internal sealed class LruNode
     public bool Referenced { get; set; }
 
     public HashElement? Element { get; set; }
+
+    /// <summary>A node for a list, from <paramref name="pool"/> when it has one: unlinked, unreferenced, without element.</summary>
+    public static LruNode Rent(Stack<LruNode> pool, LruListKind kind, int cpu)
+    {
+        var node = pool.TryPop(out var pooled) ? pooled : new LruNode();
+        node.Kind = kind;
+        node.Cpu = cpu;
+        node.Referenced = false;
+        node.Element = null;
+        return node;
+    }
+
+    /// <summary>A node that became free (its count is on a free list) goes back to <paramref name="pool"/>.</summary>
+    public static void Return(Stack<LruNode> pool, LruNode node)
+    {
+        node.Element = null;
+        node.Kind = LruListKind.Free;
+        pool.Push(node);
+    }
 
     /// <summary>A list head that links to itself.</summary>
     public static LruNode Sentinel()

@@ -12,6 +12,7 @@ namespace BpfMaps.Simulated.Models;
 internal abstract class MapModel
 {
     private int _openHandles;
+    private byte[]? _scratch;
 
     protected MapModel(BpfMapSpec spec, BpfMapLayout layout, uint maxEntries)
     {
@@ -107,6 +108,21 @@ internal abstract class MapModel
     public virtual Errno LookupBatch(ReadOnlySpan<byte> inBatch, Span<byte> outBatch, Span<byte> keys, Span<byte> values,
         ref uint count, BpfElementFlags elementFlags, BpfBatchFlags flags, bool andDelete) =>
         throw new InvalidOperationException($"{Spec.Type} maps have no lookup batch of their own.");
+
+    /// <summary>
+    /// A buffer of <paramref name="length"/> bytes for the command running under <see cref="Gate"/>, made once per map
+    /// (kernel commands use buffers of their own too), so that commands allocate nothing in steady state. Its contents
+    /// are whatever the last command left; a command must not hold it across a call to another that uses it.
+    /// </summary>
+    public Span<byte> Scratch(int length)
+    {
+        if (_scratch is null || _scratch.Length < length)
+        {
+            _scratch = new byte[length];
+        }
+
+        return _scratch.AsSpan(0, length);
+    }
 
     /// <summary>Drops every element once the last handle is closed.</summary>
     protected abstract void Free();

@@ -25,14 +25,23 @@ internal static class GenericBatch
         count = 0;
         var keySize = map.KeySize;
         var valueSize = map.ValueSize;
-        var previous = inBatch.IsEmpty ? null : inBatch[..keySize].ToArray();
-        var key = new byte[keySize];
-        var value = new byte[valueSize];
+
+        // The kernel's buf_prevkey, key and value buffers (kvmalloc'ed per call there; once per map here).
+        var buffers = map.Scratch((2 * keySize) + valueSize);
+        var previous = buffers[..keySize];
+        var key = buffers.Slice(keySize, keySize);
+        var value = buffers[(2 * keySize)..];
+        var hasPrevious = !inBatch.IsEmpty;
+        if (hasPrevious)
+        {
+            inBatch[..keySize].CopyTo(previous);
+        }
+
         var copied = 0u;
         while (copied < room)
         {
             // §8.4: the array's get-next-key, so an in_batch at or past max_entries restarts at index 0.
-            errno = map.GetNextKey(previous, key);
+            errno = map.GetNextKey(hasPrevious ? previous : [], key);
             if (errno != Errno.None)
             {
                 break;
@@ -60,7 +69,8 @@ internal static class GenericBatch
             }
 
             value.CopyTo(values[(int)(copied * (uint)valueSize)..]);
-            previous = key.ToArray();
+            key.CopyTo(previous);
+            hasPrevious = true;
             copied++;
         }
 
@@ -74,7 +84,7 @@ internal static class GenericBatch
                 return fault;
             }
 
-            previous!.CopyTo(outBatch);
+            previous.CopyTo(outBatch);
         }
 
         return errno;

@@ -34,9 +34,10 @@ internal static partial class KernelRules
         // leaves the buffer alone, an array element never written reads as zeros), and so does the padding of this
         // CPU's slot; the model's update then decides every errno (flags, existence, room, LRU nodes) as for a
         // syscall write. A syscall lookup marks nothing (§12.1), so reading first changes no LRU state.
-        var whole = new byte[map.ValueSize];
+        var whole = map.Scratch(map.ValueSize);
+        whole.Clear();
         _ = map.LookupElement(key, whole);
-        value.CopyTo(whole.AsSpan(checked((int)map.Layout.SlotOffset(cpu))));
+        value.CopyTo(whole[checked((int)map.Layout.SlotOffset(cpu))..]);
         return map.UpdateElement(key, whole, flags);
     }
 }

@@ -6,7 +6,7 @@ namespace BpfMaps.Simulated.Steering;
 /// </summary>
 internal sealed class CommandSteering
 {
-    private static readonly SimulatedCommand[] Commands = Enum.GetValues<SimulatedCommand>();
+    private static readonly BpfMapCommand[] Commands = Enum.GetValues<BpfMapCommand>();
 
     // Indexed by the bpf_cmd number (the largest is 27).
     private readonly long[] _calls = new long[Slots];
@@ -14,13 +14,13 @@ internal sealed class CommandSteering
     private readonly Lock _gate = new();
     private int _pendingFaults;
 
-    private static int Slots => (int)SimulatedCommand.DeleteBatch + 1;
+    private static int Slots => (int)BpfMapCommand.DeleteBatch + 1;
 
     /// <summary>
     /// A call of <paramref name="command"/> reached the simulator: counts it and returns the fault to answer with, or
     /// <see cref="Errno.None"/> to run it.
     /// </summary>
-    public Errno Enter(SimulatedCommand command)
+    public Errno Enter(BpfMapCommand command)
     {
         var slot = Slot(command);
         Interlocked.Increment(ref _calls[slot]);
@@ -42,7 +42,7 @@ internal sealed class CommandSteering
     }
 
     /// <summary>Queues <paramref name="times"/> failures with <paramref name="errno"/> after those already pending.</summary>
-    public void Inject(SimulatedCommand command, Errno errno, int times)
+    public void Inject(BpfMapCommand command, Errno errno, int times)
     {
         var slot = Slot(command);
         lock (_gate)
@@ -58,7 +58,7 @@ internal sealed class CommandSteering
     }
 
     /// <summary>Faults still to be returned for <paramref name="command"/>.</summary>
-    public int Pending(SimulatedCommand command)
+    public int Pending(BpfMapCommand command)
     {
         var slot = Slot(command);
         lock (_gate)
@@ -78,10 +78,10 @@ internal sealed class CommandSteering
     }
 
     /// <summary>Calls of <paramref name="command"/> so far.</summary>
-    public long Count(SimulatedCommand command) => Interlocked.Read(ref _calls[Slot(command)]);
+    public long Count(BpfMapCommand command) => Interlocked.Read(ref _calls[Slot(command)]);
 
     /// <summary>Every command with its count, zeros included, in command order.</summary>
-    public IReadOnlyDictionary<SimulatedCommand, long> Counts() => Commands.ToDictionary(c => c, Count);
+    public IReadOnlyDictionary<BpfMapCommand, long> Counts() => Commands.ToDictionary(c => c, Count);
 
     /// <summary>Sets every count back to zero.</summary>
     public void ResetCounts()
@@ -92,7 +92,7 @@ internal sealed class CommandSteering
         }
     }
 
-    private static int Slot(SimulatedCommand command) => Enum.IsDefined(command)
+    private static int Slot(BpfMapCommand command) => Enum.IsDefined(command)
         ? (int)command
         : throw new ArgumentOutOfRangeException(nameof(command), command, "Not a command the simulator answers.");
 }

@@ -1,19 +1,19 @@
-namespace BpfMaps.Simulated;
+namespace BpfMaps;
 
 /// <summary>
-/// The commands a <see cref="SimulatedBpfMapBackend"/> answers, numbered as <c>enum bpf_cmd</c> in
-/// <c>include/uapi/linux/bpf.h</c>: what <see cref="SimulatedBpfMapBackend.InjectFault"/> and
-/// <see cref="SimulatedBpfMapBackend.CallCount"/> are told.
+/// The commands of <see cref="IBpfMapBackend"/>, numbered as <c>enum bpf_cmd</c> in <c>include/uapi/linux/bpf.h</c>:
+/// what a <see cref="BpfException"/> names as the command that failed, and what the simulator's steering
+/// (fault injection, call counts) is told.
 /// </summary>
-public enum SimulatedCommand
+public enum BpfMapCommand
 {
     /// <summary>BPF_MAP_CREATE (<see cref="IBpfMapBackend.CreateMap"/>).</summary>
     CreateMap = 0,
 
-    /// <summary>BPF_MAP_LOOKUP_ELEM (<see cref="IBpfMapBackend.Lookup"/>).</summary>
+    /// <summary>BPF_MAP_LOOKUP_ELEM (<see cref="IBpfMapBackend.Lookup"/>; peek for queues and stacks).</summary>
     Lookup = 1,
 
-    /// <summary>BPF_MAP_UPDATE_ELEM (<see cref="IBpfMapBackend.Update"/>).</summary>
+    /// <summary>BPF_MAP_UPDATE_ELEM (<see cref="IBpfMapBackend.Update"/>; push for queues and stacks).</summary>
     Update = 2,
 
     /// <summary>BPF_MAP_DELETE_ELEM (<see cref="IBpfMapBackend.Delete"/>).</summary>
@@ -34,7 +34,7 @@ public enum SimulatedCommand
     /// <summary>BPF_OBJ_GET_INFO_BY_FD (<see cref="IBpfMapBackend.GetMapInfo"/>).</summary>
     GetMapInfo = 15,
 
-    /// <summary>BPF_MAP_LOOKUP_AND_DELETE_ELEM (<see cref="IBpfMapBackend.LookupAndDelete"/>).</summary>
+    /// <summary>BPF_MAP_LOOKUP_AND_DELETE_ELEM (<see cref="IBpfMapBackend.LookupAndDelete"/>; pop for queues and stacks).</summary>
     LookupAndDelete = 21,
 
     /// <summary>BPF_MAP_FREEZE (<see cref="IBpfMapBackend.Freeze"/>).</summary>
