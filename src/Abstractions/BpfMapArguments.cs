@@ -1,3 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+
 namespace BpfMaps;
 
 /// <summary>
@@ -26,25 +29,59 @@ public static class BpfMapArguments
         return typed;
     }
 
+    // The checks run on every command: each is a comparison inlined into the caller, and the message is built only
+    // on the way to the exception.
+
     /// <summary>Checks a single key buffer (key, next key).</summary>
-    public static void Key(BpfMapLayout layout, int length, string name) =>
-        Element(length, layout.KeySize, "key_size", name);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Key(BpfMapLayout layout, int length, string name)
+    {
+        if (length != 0 && (ulong)length < layout.KeySize)
+        {
+            ThrowShortElement(length, layout.KeySize, "key_size", name);
+        }
+    }
 
     /// <summary>Checks a single value buffer.</summary>
-    public static void Value(BpfMapLayout layout, int length, string name) =>
-        Element(length, layout.ValueSize, layout.IsPerCpu ? "round_up(value_size, 8) × possible CPUs" : "value_size", name);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Value(BpfMapLayout layout, int length, string name)
+    {
+        if (length != 0 && (ulong)length < layout.ValueSize)
+        {
+            ThrowShortElement(length, layout.ValueSize, layout.IsPerCpu ? "round_up(value_size, 8) × possible CPUs" : "value_size", name);
+        }
+    }
 
     /// <summary>Checks a batch cursor buffer (<c>in_batch</c>, <c>out_batch</c>).</summary>
-    public static void Cursor(int length, string name) =>
-        Element(length, BpfMapLayout.CursorSize, "the batch cursor size", name);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Cursor(int length, string name)
+    {
+        if (length != 0 && length < BpfMapLayout.CursorSize)
+        {
+            ThrowShortElement(length, BpfMapLayout.CursorSize, "the batch cursor size", name);
+        }
+    }
 
     /// <summary>Checks that a batch keys buffer holds <paramref name="count"/> keys.</summary>
-    public static void BatchKeys(BpfMapLayout layout, uint count, int length, string name) =>
-        Batch(length, count, layout.KeySize, "key_size", name);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void BatchKeys(BpfMapLayout layout, uint count, int length, string name)
+    {
+        // count × stride cannot overflow: both are below 2^32.
+        if (length != 0 && (ulong)length < count * layout.KeySize)
+        {
+            ThrowShortBatch(length, count, layout.KeySize, "key_size", name);
+        }
+    }
 
     /// <summary>Checks that a batch values buffer holds <paramref name="count"/> values.</summary>
-    public static void BatchValues(BpfMapLayout layout, uint count, int length, string name) =>
-        Batch(length, count, layout.ValueSize, layout.IsPerCpu ? "per-CPU value size" : "value_size", name);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void BatchValues(BpfMapLayout layout, uint count, int length, string name)
+    {
+        if (length != 0 && (ulong)length < count * layout.ValueSize)
+        {
+            ThrowShortBatch(length, count, layout.ValueSize, layout.IsPerCpu ? "per-CPU value size" : "value_size", name);
+        }
+    }
 
     /// <summary>
     /// Checks a bpffs path (BPF_OBJ_PIN, BPF_OBJ_GET): it is sent as a NUL-terminated string, so it cannot be empty
@@ -66,25 +103,17 @@ public static class BpfMapArguments
         }
     }
 
-    private static void Element(int length, ulong needed, string what, string name)
-    {
-        if (length != 0 && (ulong)length < needed)
-        {
-            throw new ArgumentException(
-                $"The {name} buffer holds {length} bytes but the map needs {needed} ({what}); pass an empty span for NULL.",
-                name);
-        }
-    }
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowShortElement(int length, ulong needed, string what, string name) =>
+        throw new ArgumentException(
+            $"The {name} buffer holds {length} bytes but the map needs {needed} ({what}); pass an empty span for NULL.",
+            name);
 
-    private static void Batch(int length, uint count, ulong stride, string what, string name)
-    {
-        // count × stride cannot overflow: both are below 2^32.
-        var needed = count * stride;
-        if (length != 0 && (ulong)length < needed)
-        {
-            throw new ArgumentException(
-                $"The {name} buffer holds {length} bytes but count {count} × {what} {stride} needs {needed}; pass an empty span for NULL.",
-                name);
-        }
-    }
+    [DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowShortBatch(int length, uint count, ulong stride, string what, string name) =>
+        throw new ArgumentException(
+            $"The {name} buffer holds {length} bytes but count {count} × {what} {stride} needs {(ulong)count * stride}; pass an empty span for NULL.",
+            name);
 }

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace BpfMaps;
 
 /// <summary>
@@ -24,7 +26,7 @@ public abstract class BpfMapBackend<THandle> : IBpfMapBackend
     /// <inheritdoc />
     public Errno Lookup(BpfMapHandle map, ReadOnlySpan<byte> key, Span<byte> value, BpfElementFlags flags = BpfElementFlags.Any)
     {
-        var handle = BpfMapArguments.Owned<THandle>(this, map);
+        var handle = Own(map);
         BpfMapArguments.Key(handle.Layout, key.Length, nameof(key));
         BpfMapArguments.Value(handle.Layout, value.Length, nameof(value));
         return LookupCore(handle, key, value, flags);
@@ -33,7 +35,7 @@ public abstract class BpfMapBackend<THandle> : IBpfMapBackend
     /// <inheritdoc />
     public Errno Update(BpfMapHandle map, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, BpfElementFlags flags = BpfElementFlags.Any)
     {
-        var handle = BpfMapArguments.Owned<THandle>(this, map);
+        var handle = Own(map);
         BpfMapArguments.Key(handle.Layout, key.Length, nameof(key));
         BpfMapArguments.Value(handle.Layout, value.Length, nameof(value));
         return UpdateCore(handle, key, value, flags);
@@ -42,7 +44,7 @@ public abstract class BpfMapBackend<THandle> : IBpfMapBackend
     /// <inheritdoc />
     public Errno Delete(BpfMapHandle map, ReadOnlySpan<byte> key)
     {
-        var handle = BpfMapArguments.Owned<THandle>(this, map);
+        var handle = Own(map);
         BpfMapArguments.Key(handle.Layout, key.Length, nameof(key));
         return DeleteCore(handle, key);
     }
@@ -50,7 +52,7 @@ public abstract class BpfMapBackend<THandle> : IBpfMapBackend
     /// <inheritdoc />
     public Errno GetNextKey(BpfMapHandle map, ReadOnlySpan<byte> key, Span<byte> nextKey)
     {
-        var handle = BpfMapArguments.Owned<THandle>(this, map);
+        var handle = Own(map);
         BpfMapArguments.Key(handle.Layout, key.Length, nameof(key));
         BpfMapArguments.Key(handle.Layout, nextKey.Length, nameof(nextKey));
         return GetNextKeyCore(handle, key, nextKey);
@@ -59,14 +61,14 @@ public abstract class BpfMapBackend<THandle> : IBpfMapBackend
     /// <inheritdoc />
     public Errno LookupAndDelete(BpfMapHandle map, ReadOnlySpan<byte> key, Span<byte> value, BpfElementFlags flags = BpfElementFlags.Any)
     {
-        var handle = BpfMapArguments.Owned<THandle>(this, map);
+        var handle = Own(map);
         BpfMapArguments.Key(handle.Layout, key.Length, nameof(key));
         BpfMapArguments.Value(handle.Layout, value.Length, nameof(value));
         return LookupAndDeleteCore(handle, key, value, flags);
     }
 
     /// <inheritdoc />
-    public Errno Freeze(BpfMapHandle map) => FreezeCore(BpfMapArguments.Owned<THandle>(this, map));
+    public Errno Freeze(BpfMapHandle map) => FreezeCore(Own(map));
 
     /// <inheritdoc />
     public Errno LookupBatch(BpfMapHandle map, ReadOnlySpan<byte> inBatch, Span<byte> outBatch, Span<byte> keys, Span<byte> values,
@@ -88,7 +90,7 @@ public abstract class BpfMapBackend<THandle> : IBpfMapBackend
     public Errno UpdateBatch(BpfMapHandle map, ReadOnlySpan<byte> keys, ReadOnlySpan<byte> values, ref uint count,
         BpfElementFlags elementFlags = BpfElementFlags.Any, BpfBatchFlags flags = BpfBatchFlags.None)
     {
-        var handle = BpfMapArguments.Owned<THandle>(this, map);
+        var handle = Own(map);
         BpfMapArguments.BatchKeys(handle.Layout, count, keys.Length, nameof(keys));
         BpfMapArguments.BatchValues(handle.Layout, count, values.Length, nameof(values));
         return UpdateBatchCore(handle, keys, values, ref count, elementFlags, flags);
@@ -98,14 +100,23 @@ public abstract class BpfMapBackend<THandle> : IBpfMapBackend
     public Errno DeleteBatch(BpfMapHandle map, ReadOnlySpan<byte> keys, ref uint count,
         BpfElementFlags elementFlags = BpfElementFlags.Any, BpfBatchFlags flags = BpfBatchFlags.None)
     {
-        var handle = BpfMapArguments.Owned<THandle>(this, map);
+        var handle = Own(map);
         BpfMapArguments.BatchKeys(handle.Layout, count, keys.Length, nameof(keys));
         return DeleteBatchCore(handle, keys, ref count, elementFlags, flags);
     }
 
+    // The ownership check of every command. A handle this backend made (exactly THandle, open) passes with a few
+    // loads, without the generic cast a shared instantiation would call; anything else takes BpfMapArguments.Owned,
+    // which accepts a THandle subclass and throws for the rest (null included).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private THandle Own(BpfMapHandle map) =>
+        map is not null && ReferenceEquals(map.Backend, this) && map.GetType() == typeof(THandle) && !map.IsClosed
+            ? Unsafe.As<THandle>(map)
+            : BpfMapArguments.Owned<THandle>(this, map!);
+
     private THandle CheckLookupBatch(BpfMapHandle map, ReadOnlySpan<byte> inBatch, Span<byte> outBatch, Span<byte> keys, Span<byte> values, uint count)
     {
-        var handle = BpfMapArguments.Owned<THandle>(this, map);
+        var handle = Own(map);
         BpfMapArguments.Cursor(inBatch.Length, nameof(inBatch));
         BpfMapArguments.Cursor(outBatch.Length, nameof(outBatch));
         BpfMapArguments.BatchKeys(handle.Layout, count, keys.Length, nameof(keys));
@@ -154,12 +165,12 @@ public abstract class BpfMapBackend<THandle> : IBpfMapBackend
     }
 
     /// <inheritdoc />
-    public Errno GetMapInfo(BpfMapHandle map, out BpfMapInfo? info) => GetMapInfoCore(BpfMapArguments.Owned<THandle>(this, map), out info);
+    public Errno GetMapInfo(BpfMapHandle map, out BpfMapInfo? info) => GetMapInfoCore(Own(map), out info);
 
     /// <inheritdoc />
     public Errno Pin(BpfMapHandle map, string path)
     {
-        var handle = BpfMapArguments.Owned<THandle>(this, map);
+        var handle = Own(map);
         BpfMapArguments.Path(path, nameof(path));
         return PinCore(handle, path);
     }
