@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using BpfMaps.Simulated.Rules;
 
 namespace BpfMaps.Simulated.Models;
@@ -15,18 +14,21 @@ namespace BpfMaps.Simulated.Models;
 /// </remarks>
 internal sealed class HashMapModel : MapModel
 {
+    // The size of the pages elements' bytes are kept in: a few hundred small elements share one.
+    private const int ElementPageBytes = 16 * 1024;
+
     private readonly uint _seed;
     private readonly uint _bucketMask;
     private readonly bool _updatesInPlace;
-    private readonly Dictionary<uint, HashElement> _heads = [];
-    private readonly BucketOccupancy _occupied;
+    private readonly BucketTable _buckets;
     private readonly LruList? _lru;
-
-    // The bucket a batch command is copying (§8.3), kept between calls so that its capacity is reused.
-    private readonly List<HashElement> _bucketSnapshot = [];
 
     // Elements that left the table, linked through Next: htab's freelist (hashtab.c:prealloc_init).
     private HashElement? _freeElements;
+
+    // The page new elements take their key and value bytes from, and how much of it is taken.
+    private byte[] _page = [];
+    private int _pageUsed;
 
     /// <summary>Creates an empty hash map.</summary>
     /// <param name="spec">The spec as created.</param>
@@ -40,7 +42,7 @@ internal sealed class HashMapModel : MapModel
         _seed = seed;
         BucketCount = KernelRules.HashBucketCount(maxEntries);
         _bucketMask = BucketCount - 1;
-        _occupied = new BucketOccupancy(BucketCount);
+        _buckets = new BucketTable(BucketCount);
 
         // §5.1: HASH and LRU_HASH replace an element by linking a new one at the head of its bucket; the per-CPU
         // types copy the new value into the existing element.
@@ -147,13 +149,13 @@ internal sealed class HashMapModel : MapModel
             }
         }
 
-        var next = _occupied.NextAtOrAfter(start);
+        var next = _buckets.NextOccupied(start);
         if (next is not { } nextBucket)
         {
             return KernelRules.EndOfIteration();
         }
 
-        CopyKey(_heads[nextBucket], nextKey);
+        CopyKey(_buckets.Head(nextBucket)!, nextKey);
         return Errno.None;
     }
 
@@ -201,12 +203,16 @@ internal sealed class HashMapModel : MapModel
             return KernelRules.NoMoreBuckets();
         }
 
+        // §8.3, §14: a NULL keys or values buffer faults once the first bucket with elements is read (and for
+        // LOOKUP_AND_DELETE deleted); keys are copied before values, and nothing past that bucket is read.
+        var keysFault = KernelRules.CopyToUser(keys);
+        var valuesFault = keysFault != Errno.None ? keysFault : KernelRules.CopyToUser(values);
         var total = 0u;
         errno = Errno.None;
         while (true)
         {
             // §8.3: empty buckets cost nothing and are skipped, even when the room is used up.
-            if (_occupied.NextAtOrAfter(bucket) is not { } next)
+            if (_buckets.NextOccupied(bucket) is not { } next)
             {
                 bucket = BucketCount;
                 errno = KernelRules.NoMoreBuckets();
@@ -215,7 +221,7 @@ internal sealed class HashMapModel : MapModel
 
             bucket = next;
             var inBucket = 0u;
-            for (var element = _heads[bucket]; element is not null; element = element.Next)
+            for (var counted = _buckets.Head(bucket); counted is not null; counted = counted.Next)
             {
                 inBucket++;
             }
@@ -226,60 +232,38 @@ internal sealed class HashMapModel : MapModel
                 break;
             }
 
-            // The bucket is snapshotted (and for LOOKUP_AND_DELETE unlinked) before anything is copied to user
-            // space, so a fault below leaves it deleted (§8.3, §14).
-            var snapshot = _bucketSnapshot;
-            snapshot.Clear();
-            for (var element = _heads[bucket]; element is not null; element = element.Next)
+            // Each element is copied and then (for LOOKUP_AND_DELETE) unlinked while it is at hand: no other element
+            // of the map is touched in between, so the order cannot be observed.
+            var element = _buckets.Head(bucket);
+            while (element is not null)
             {
-                snapshot.Add(element);
-            }
+                var following = element.Next;
+                if (keysFault == Errno.None)
+                {
+                    element.Key.CopyTo(keys[(int)(total * (uint)KeySize)..]);
+                    if (valuesFault == Errno.None)
+                    {
+                        element.Value.CopyTo(values[(int)(total * (uint)ValueSize)..]);
+                    }
+                }
 
-            if (andDelete)
-            {
-                foreach (var element in snapshot)
+                if (andDelete)
                 {
                     Unlink(element);
                     FreeNode(element);
-                }
-            }
-
-            var fault = KernelRules.CopyToUser(keys);
-            if (fault == Errno.None)
-            {
-                for (var i = 0; i < snapshot.Count; i++)
-                {
-                    snapshot[i].Key.CopyTo(keys[(int)((total + i) * (uint)KeySize)..]);
-                }
-
-                fault = KernelRules.CopyToUser(values);
-            }
-
-            if (fault == Errno.None)
-            {
-                for (var i = 0; i < snapshot.Count; i++)
-                {
-                    snapshot[i].Value.CopyTo(values[(int)((total + i) * (uint)ValueSize)..]);
-                }
-            }
-
-            // Deleted elements are reused only once their bytes are copied.
-            if (andDelete)
-            {
-                foreach (var element in snapshot)
-                {
                     Recycle(element);
                 }
+
+                total++;
+                element = following;
             }
 
-            snapshot.Clear();
-            if (fault != Errno.None)
+            if (valuesFault != Errno.None)
             {
                 // §8.3: a fault returns at once: count stays 0 and out_batch is not written.
-                return fault;
+                return valuesFault;
             }
 
-            total += inBucket;
             bucket++;
             if (bucket >= BucketCount)
             {
@@ -307,12 +291,7 @@ internal sealed class HashMapModel : MapModel
     private HashElement? Find(ReadOnlySpan<byte> key, out uint bucket)
     {
         bucket = BucketOf(key);
-        if (!_heads.TryGetValue(bucket, out var element))
-        {
-            return null;
-        }
-
-        for (; element is not null; element = element.Next)
+        for (var element = _buckets.Head(bucket); element is not null; element = element.Next)
         {
             if (key.SequenceEqual(element.Key))
             {
@@ -326,11 +305,26 @@ internal sealed class HashMapModel : MapModel
     /// <summary>An element for a new key and its value: from the free list, or made the first time it is needed.</summary>
     private HashElement NewElement(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
     {
-        var element = _freeElements ?? new HashElement(KeySize, ValueSize);
+        var element = _freeElements ?? MakeElement();
         _freeElements = element.Next;
         element.Next = null;
         key.CopyTo(element.Key);
         CopyValueInto(value, element.Value);
+        return element;
+    }
+
+    /// <summary>A new element, its bytes taken from the current page (a new page when it is full).</summary>
+    private HashElement MakeElement()
+    {
+        var size = KeySize + ValueSize;
+        if (_pageUsed + size > _page.Length)
+        {
+            _page = new byte[Math.Max(size, ElementPageBytes / size * size)];
+            _pageUsed = 0;
+        }
+
+        var element = new HashElement(_page, _pageUsed, KeySize, ValueSize);
+        _pageUsed += size;
         return element;
     }
 
@@ -345,12 +339,7 @@ internal sealed class HashMapModel : MapModel
     /// <summary>Links an element at the head of its bucket's chain (§7.2 step 3).</summary>
     private void InsertAtHead(uint bucket, HashElement element)
     {
-        ref var head = ref CollectionsMarshal.GetValueRefOrAddDefault(_heads, bucket, out var occupied);
-        if (!occupied)
-        {
-            _occupied.Add(bucket);
-        }
-
+        var head = _buckets.Head(bucket);
         element.Bucket = bucket;
         element.Previous = null;
         element.Next = head;
@@ -359,7 +348,7 @@ internal sealed class HashMapModel : MapModel
             head.Previous = element;
         }
 
-        head = element;
+        _buckets.SetHead(bucket, element);
         element.IsLinked = true;
         Count++;
     }
@@ -398,14 +387,9 @@ internal sealed class HashMapModel : MapModel
         {
             previous.Next = element.Next;
         }
-        else if (element.Next is { } next)
-        {
-            _heads[element.Bucket] = next;
-        }
         else
         {
-            _heads.Remove(element.Bucket);
-            _occupied.Remove(element.Bucket);
+            _buckets.SetHead(element.Bucket, element.Next);
         }
 
         if (element.Next is { } following)
@@ -422,10 +406,10 @@ internal sealed class HashMapModel : MapModel
     /// <inheritdoc />
     protected override void Free()
     {
-        _heads.Clear();
-        _occupied.Clear();
-        _bucketSnapshot.Clear();
+        _buckets.Clear();
         _freeElements = null;
+        _page = [];
+        _pageUsed = 0;
         Count = 0;
         _lru?.Reset();
     }
@@ -533,16 +517,21 @@ internal sealed class HashMapModel : MapModel
 }
 
 /// <summary>
-/// One hash element (<c>struct htab_elem</c>): its key, its value (one padded slot per CPU for per-CPU maps), and its
-/// links in its bucket's chain, or in the map's free list when it is not in the table. Compared by identity.
+/// One hash element (<c>struct htab_elem</c>): its key and value bytes (one padded slot per CPU for per-CPU maps),
+/// side by side in a page shared with the elements made before and after it, and its links in its bucket's chain, or in
+/// the map's free list when it is not in the table. Compared by identity.
 /// </summary>
-internal sealed class HashElement(int keySize, int valueSize)
+/// <remarks>
+/// Keeping the bytes of many elements in one page, rather than two arrays per element, keeps a walk over the map's
+/// buckets (get-next-key, the batch commands) within a few cache lines per element.
+/// </remarks>
+internal sealed class HashElement(byte[] page, int offset, int keySize, int valueSize)
 {
     /// <summary>The key bytes.</summary>
-    public byte[] Key { get; } = new byte[keySize];
+    public Span<byte> Key => page.AsSpan(offset, keySize);
 
     /// <summary>The value bytes, as user space lays them out.</summary>
-    public byte[] Value { get; } = new byte[valueSize];
+    public Span<byte> Value => page.AsSpan(offset + keySize, valueSize);
 
     /// <summary>The bucket whose chain holds the element.</summary>
     public uint Bucket { get; set; }

@@ -136,7 +136,7 @@ internal abstract class MapModel
     }
 
     /// <summary>Overwrites a stored value in place with a user value, the lock bytes excepted (§9.2).</summary>
-    protected void CopyValueInto(ReadOnlySpan<byte> value, byte[] stored)
+    protected void CopyValueInto(ReadOnlySpan<byte> value, Span<byte> stored)
     {
         value[..ValueSize].CopyTo(stored);
         ClearSpinLock(stored);
