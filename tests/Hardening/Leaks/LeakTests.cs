@@ -96,8 +96,10 @@ public sealed class LeakTests
         var kernel = new KernelBpfMapBackend();
         WarmUp(kernel);
         var before = Descriptors.Count();
-        var ids = Abandon(kernel, Abandoned);
+        var held = new List<BpfMapHandle>();
+        var ids = Abandon(kernel, Abandoned, held);
         var during = Descriptors.Count();
+        held.Clear(); // only now are the handles unreachable: a GC while creating them must not close any early
         Assert.True(during.BpfMaps >= before.BpfMaps + Abandoned, $"the abandoned handles should still be open before a collection: {during}");
         Collect();
         var after = Descriptors.Count();
@@ -125,8 +127,10 @@ public sealed class LeakTests
     public void SimulatedHandlesLeftToTheFinalizerAreClosedAndTheirMapsFreed()
     {
         var simulator = Backends.Simulator();
-        Abandon(simulator, Abandoned);
+        var held = new List<BpfMapHandle>();
+        Abandon(simulator, Abandoned, held);
         var handles = simulator.OpenHandleCount;
+        held.Clear(); // only now are the handles unreachable: a GC while creating them must not close any early
         Assert.True(handles >= Abandoned, $"the abandoned handles should still be open before a collection: {handles}");
         Collect();
         Assert.Equal(0, simulator.OpenHandleCount);
@@ -180,9 +184,10 @@ public sealed class LeakTests
         return ids;
     }
 
-    // Raw handles, typed maps and spin-lock maps that nobody disposes; the references die with this frame.
+    // Raw handles, typed maps and spin-lock maps that nobody disposes; their only references are in held, which the
+    // caller clears after counting them.
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static List<uint> Abandon(IBpfMapBackend backend, int count)
+    private static List<uint> Abandon(IBpfMapBackend backend, int count, List<BpfMapHandle> held)
     {
         var ids = new List<uint>();
         for (var i = 0; i < count; i++)
@@ -203,6 +208,7 @@ public sealed class LeakTests
                     break;
             }
 
+            held.Add(handle);
             if (i % 100 == 0)
             {
                 Assert.Equal(Errno.None, backend.GetMapInfo(handle, out var info));
