@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using BenchmarkDotNet.Exporters;
 using BenchmarkDotNet.Loggers;
@@ -89,7 +90,10 @@ internal static class Report
             text.AppendLine(CultureInfo.InvariantCulture, $"Clock: {job?.Infrastructure.Clock?.Title ?? "wall clock (BenchmarkDotNet's default)"}");
         }
 
-        text.AppendLine(CultureInfo.InvariantCulture, $"Load average before the run's end: {LoadAverage()}");
+        text.AppendLine(CultureInfo.InvariantCulture,
+            $"Linux {ReadOr("/proc/sys/kernel/osrelease")}, {RuntimeInformation.FrameworkDescription} {RuntimeInformation.ProcessArchitecture}, " +
+            $"{Environment.ProcessorCount} CPUs online, {MemoryGiB()} GiB of memory{(IsVirtualMachine() ? ", a virtual machine (hypervisor CPU flag)" : "")}");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Load average at the end of the run: {ReadOr("/proc/loadavg")}");
         text.AppendLine("```");
         text.AppendLine();
     }
@@ -172,7 +176,8 @@ internal static class Report
     {
         var met = ratio is { } r && (atLeast ? r >= required : r <= required);
         var measured = (ratio is { } value ? Number(value, "0.00") + "×" : "not measured") + note;
-        text.AppendLine(CultureInfo.InvariantCulture, $"| {what} | {measured} | {(atLeast ? "≥" : "≤")} {Number(required, "0.##")}× | {(met ? "met" : "**missed**")} |");
+        var verdict = ratio is null ? "not in this run" : met ? "met" : "**missed**";
+        text.AppendLine(CultureInfo.InvariantCulture, $"| {what} | {measured} | {(atLeast ? "≥" : "≤")} {Number(required, "0.##")}× | {verdict} |");
     }
 
     private static void Figures(StringBuilder text, List<Row> rows)
@@ -268,17 +273,28 @@ internal static class Report
         return $"{(int)total.TotalMinutes} min {total.Seconds} s";
     }
 
-    private static string LoadAverage()
+    private static string ReadOr(string path)
     {
         try
         {
-            return File.ReadAllText("/proc/loadavg").Trim();
+            return File.ReadAllText(path).Trim();
         }
         catch (IOException)
         {
             return "unknown";
         }
     }
+
+    private static string MemoryGiB()
+    {
+        var total = ReadOr("/proc/meminfo").Split('\n').FirstOrDefault(l => l.StartsWith("MemTotal:", StringComparison.Ordinal));
+        return total?.Split(' ', StringSplitOptions.RemoveEmptyEntries) is [_, var kib, ..] && long.TryParse(kib, CultureInfo.InvariantCulture, out var value)
+            ? Number(value / 1024.0 / 1024.0, "0.#")
+            : "?";
+    }
+
+    private static bool IsVirtualMachine() =>
+        ReadOr("/proc/cpuinfo").Split('\n').Any(l => l.StartsWith("flags", StringComparison.Ordinal) && l.Contains(" hypervisor", StringComparison.Ordinal));
 
     /// <summary>One benchmark's result (its median): its class, operation (method name before '_'), path (after it) and parameters.</summary>
     private sealed record Row(string Class, string Method, string Op, string Path, string Params, int Batch, double Median, double? Allocated)
