@@ -22,7 +22,8 @@ internal sealed class CommandSteering
     /// </summary>
     public Errno Enter(BpfMapCommand command)
     {
-        var slot = Slot(command);
+        // Only the backend calls this, with a command it implements: no Enum.IsDefined search on every call.
+        var slot = (int)command;
         Interlocked.Increment(ref _calls[slot]);
         if (Volatile.Read(ref _pendingFaults) == 0)
         {
