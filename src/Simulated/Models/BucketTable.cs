@@ -8,16 +8,17 @@ namespace BpfMaps.Simulated.Models;
 /// empty ones (reference §7.2, §8.3).
 /// </summary>
 /// <remarks>
-/// Heads are kept in pages of <see cref="HeadsPerPage"/> and occupancy in a bitmap of buckets with a summary bit per
-/// 64-bucket word; both are allocated as elements arrive, so a map with 2^27 buckets costs little until it fills, and a
-/// lookup is two array reads rather than a dictionary probe.
+/// Buckets are kept in pages of up to 4096, each with its heads and an occupancy bit per bucket, plus a summary bit per
+/// 64-bucket word. Pages are allocated as elements arrive, so a map with 2^27 buckets costs little until it fills, and
+/// finding a head is two array reads rather than a dictionary probe.
 /// </remarks>
 internal sealed class BucketTable
 {
-    private const int HeadsPerPage = 4096;
-    private const int WordsPerPage = 1024;
+    private const int PageShift = 12;
+    private const uint PageMask = (1u << PageShift) - 1;
 
     private readonly uint _bucketCount;
+    private readonly int _pageLength;
     private readonly HashElement?[]?[] _heads;
     private readonly ulong[]?[] _words;
     private readonly ulong[] _summary;
@@ -26,38 +27,41 @@ internal sealed class BucketTable
     {
         ArgumentOutOfRangeException.ThrowIfZero(bucketCount);
         _bucketCount = bucketCount;
-        _heads = new HashElement?[]?[(int)(((ulong)bucketCount + HeadsPerPage - 1) / HeadsPerPage)];
-        var words = (int)(((ulong)bucketCount + 63) / 64);
-        _words = new ulong[]?[(words + WordsPerPage - 1) / WordsPerPage];
-        _summary = new ulong[(words + 63) / 64];
+        _pageLength = (int)Math.Min(bucketCount, 1u << PageShift);
+        var pages = (int)(((ulong)bucketCount + PageMask) >> PageShift);
+        _heads = new HashElement?[]?[pages];
+        _words = new ulong[]?[pages];
+        _summary = new ulong[(((ulong)bucketCount + 63) / 64 + 63) / 64];
     }
 
     /// <summary>The first element of <paramref name="bucket"/>'s chain, or null when the bucket is empty.</summary>
-    public HashElement? Head(uint bucket) => _heads[bucket / HeadsPerPage]?[bucket % HeadsPerPage];
+    public HashElement? Head(uint bucket) => _heads[bucket >> PageShift]?[bucket & PageMask];
 
-    /// <summary>Makes <paramref name="head"/> the first element of <paramref name="bucket"/>'s chain (null: empty).</summary>
-    public void SetHead(uint bucket, HashElement? head)
+    /// <summary>Makes <paramref name="element"/> the head of <paramref name="bucket"/>; returns the head it replaces.</summary>
+    public HashElement? Push(uint bucket, HashElement element)
     {
-        var page = _heads[bucket / HeadsPerPage];
-        if (page is null)
+        var page = _heads[bucket >> PageShift] ?? AllocatePage(bucket);
+        ref var slot = ref page[bucket & PageMask];
+        var previous = slot;
+        slot = element;
+        if (previous is null)
         {
-            if (head is null)
-            {
-                return;
-            }
-
-            page = _heads[bucket / HeadsPerPage] = new HashElement?[HeadsPerPage];
+            SetOccupied(bucket, occupied: true);
         }
 
-        var wasEmpty = page[bucket % HeadsPerPage] is null;
-        page[bucket % HeadsPerPage] = head;
+        return previous;
+    }
+
+    /// <summary>
+    /// Makes <paramref name="head"/> the head of a bucket that holds elements: the next element of its chain when the
+    /// head leaves, or null when the bucket becomes empty.
+    /// </summary>
+    public void Replace(uint bucket, HashElement? head)
+    {
+        _heads[bucket >> PageShift]![bucket & PageMask] = head;
         if (head is null)
         {
-            MarkEmpty(bucket);
-        }
-        else if (wasEmpty)
-        {
-            MarkOccupied(bucket);
+            SetOccupied(bucket, occupied: false);
         }
     }
 
@@ -69,27 +73,27 @@ internal sealed class BucketTable
             return null;
         }
 
-        var word = (int)(bucket / 64);
+        var word = bucket / 64;
         var bits = Word(word) & (ulong.MaxValue << (int)(bucket % 64));
         if (bits != 0)
         {
-            return (uint)((word * 64) + BitOperations.TrailingZeroCount(bits));
+            return (word * 64) + (uint)BitOperations.TrailingZeroCount(bits);
         }
 
         // Find the next word with any bit through the summary.
         var next = word + 1;
-        for (var s = next / 64; s < _summary.Length; s++)
+        for (var s = next / 64; s < (uint)_summary.Length; s++)
         {
             var summary = _summary[s];
             if (s == next / 64)
             {
-                summary &= ulong.MaxValue << (next % 64);
+                summary &= ulong.MaxValue << (int)(next % 64);
             }
 
             if (summary != 0)
             {
-                var found = (s * 64) + BitOperations.TrailingZeroCount(summary);
-                return (uint)((found * 64) + BitOperations.TrailingZeroCount(Word(found)));
+                var found = (s * 64) + (uint)BitOperations.TrailingZeroCount(summary);
+                return (found * 64) + (uint)BitOperations.TrailingZeroCount(Word(found));
             }
         }
 
@@ -104,24 +108,35 @@ internal sealed class BucketTable
         Array.Clear(_summary);
     }
 
-    private void MarkOccupied(uint bucket)
+    private HashElement?[] AllocatePage(uint bucket)
     {
-        var word = (int)(bucket / 64);
-        var page = _words[word / WordsPerPage] ??= new ulong[WordsPerPage];
-        page[word % WordsPerPage] |= 1UL << (int)(bucket % 64);
-        _summary[word / 64] |= 1UL << (word % 64);
+        _words[bucket >> PageShift] = new ulong[(_pageLength + 63) / 64];
+        return _heads[bucket >> PageShift] = new HashElement?[_pageLength];
     }
 
-    private void MarkEmpty(uint bucket)
+    private void SetOccupied(uint bucket, bool occupied)
     {
-        var word = (int)(bucket / 64);
-        ref var bits = ref _words[word / WordsPerPage]![word % WordsPerPage];
-        bits &= ~(1UL << (int)(bucket % 64));
-        if (bits == 0)
+        var word = bucket / 64;
+        ref var bits = ref _words[bucket >> PageShift]![(bucket & PageMask) / 64];
+        ref var summary = ref _summary[word / 64];
+        if (occupied)
         {
-            _summary[word / 64] &= ~(1UL << (word % 64));
+            bits |= 1UL << (int)(bucket % 64);
+            summary |= 1UL << (int)(word % 64);
+        }
+        else
+        {
+            bits &= ~(1UL << (int)(bucket % 64));
+            if (bits == 0)
+            {
+                summary &= ~(1UL << (int)(word % 64));
+            }
         }
     }
 
-    private ulong Word(int word) => _words[word / WordsPerPage]?[word % WordsPerPage] ?? 0;
+    private ulong Word(uint word)
+    {
+        var bucket = word * 64;
+        return _words[bucket >> PageShift]?[(bucket & PageMask) / 64] ?? 0;
+    }
 }

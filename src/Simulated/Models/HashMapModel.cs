@@ -220,8 +220,9 @@ internal sealed class HashMapModel : MapModel
             }
 
             bucket = next;
+            var first = _buckets.Head(bucket);
             var inBucket = 0u;
-            for (var counted = _buckets.Head(bucket); counted is not null; counted = counted.Next)
+            for (var counted = first; counted is not null; counted = counted.Next)
             {
                 inBucket++;
             }
@@ -234,7 +235,7 @@ internal sealed class HashMapModel : MapModel
 
             // Each element is copied and then (for LOOKUP_AND_DELETE) unlinked while it is at hand: no other element
             // of the map is touched in between, so the order cannot be observed.
-            var element = _buckets.Head(bucket);
+            var element = first;
             while (element is not null)
             {
                 var following = element.Next;
@@ -339,7 +340,7 @@ internal sealed class HashMapModel : MapModel
     /// <summary>Links an element at the head of its bucket's chain (§7.2 step 3).</summary>
     private void InsertAtHead(uint bucket, HashElement element)
     {
-        var head = _buckets.Head(bucket);
+        var head = _buckets.Push(bucket, element);
         element.Bucket = bucket;
         element.Previous = null;
         element.Next = head;
@@ -348,7 +349,6 @@ internal sealed class HashMapModel : MapModel
             head.Previous = element;
         }
 
-        _buckets.SetHead(bucket, element);
         element.IsLinked = true;
         Count++;
     }
@@ -389,7 +389,7 @@ internal sealed class HashMapModel : MapModel
         }
         else
         {
-            _buckets.SetHead(element.Bucket, element.Next);
+            _buckets.Replace(element.Bucket, element.Next);
         }
 
         if (element.Next is { } following)
