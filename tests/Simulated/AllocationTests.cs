@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using BpfMaps.Testing;
 
 namespace BpfMaps.Simulated.Tests;
 
@@ -247,7 +248,7 @@ public sealed class AllocationTests
         var allocating = new List<string>();
         foreach (var (name, operation) in cases)
         {
-            var bytes = SteadyStateAllocations(operation, calls);
+            var bytes = Allocations.SteadyState(operation, calls);
             if (bytes != 0)
             {
                 allocating.Add($"{prefix}{name}: {bytes} bytes in {calls} calls ({(double)bytes / calls:0.#} per call)");
@@ -255,32 +256,6 @@ public sealed class AllocationTests
         }
 
         Assert.True(allocating.Count == 0, "Allocating in steady state:\n" + string.Join("\n", allocating));
-    }
-
-    /// <summary>
-    /// Bytes this thread allocates in <paramref name="count"/> calls after as many warm-up calls: the least of up to
-    /// five rounds, because tiered compilation can allocate on the calling thread while it promotes methods.
-    /// </summary>
-    private static long SteadyStateAllocations(Action operation, int count)
-    {
-        var least = long.MaxValue;
-        for (var round = 0; round < 5 && least != 0; round++)
-        {
-            for (var i = 0; i < count; i++)
-            {
-                operation();
-            }
-
-            var before = GC.GetAllocatedBytesForCurrentThread();
-            for (var i = 0; i < count; i++)
-            {
-                operation();
-            }
-
-            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
-        }
-
-        return least;
     }
 
     private BpfMapHandle Create(BpfMapSpec spec)
