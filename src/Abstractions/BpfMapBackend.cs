@@ -15,6 +15,9 @@ public abstract class BpfMapBackend<THandle> : IBpfMapBackend
     public abstract int PossibleCpuCount { get; }
 
     /// <inheritdoc />
+    public abstract LinuxKernelVersion KernelVersion { get; }
+
+    /// <inheritdoc />
     public Errno CreateMap(BpfMapSpec spec, out BpfMapHandle? map)
     {
         ArgumentNullException.ThrowIfNull(spec);

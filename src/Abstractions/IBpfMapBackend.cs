@@ -19,6 +19,13 @@ public interface IBpfMapBackend
     /// <summary>Number of possible CPUs, which sets the size of per-CPU values (reference §2).</summary>
     int PossibleCpuCount { get; }
 
+    /// <summary>
+    /// The Linux version whose behaviour this backend has: the running kernel's for the kernel backend, the modelled
+    /// one for a simulator. Behaviour differs between versions (docs/kernels.md); the conformance catalog judges a
+    /// backend against <see cref="LinuxKernelVersion.ProfileFor"/> of this version.
+    /// </summary>
+    LinuxKernelVersion KernelVersion { get; }
+
     /// <summary>BPF_MAP_CREATE. On success <paramref name="map"/> is the new handle; otherwise it is null.</summary>
     Errno CreateMap(BpfMapSpec spec, out BpfMapHandle? map);
 

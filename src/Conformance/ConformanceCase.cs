@@ -28,6 +28,22 @@ public sealed class ConformanceCase
     /// <summary>The reference section the case pins, for example <c>§8.3</c>.</summary>
     public string Section { get; }
 
+    /// <summary>
+    /// This case where the backend answers the new way of <paramref name="change"/>; on older profiles
+    /// <paramref name="before"/> checks the old answer instead (for example, that a command the map type gained later is
+    /// ENOTSUPP and changes nothing). The name says both: <c>…-or-gives-enotsupp-before-6.1</c>.
+    /// </summary>
+    /// <param name="change">The change the case's own body needs.</param>
+    /// <param name="beforeOutcome">The old answer in the name, for example <c>gives-enotsupp</c>.</param>
+    /// <param name="before">The body on profiles before the change.</param>
+    public ConformanceCase Until(KernelChange change, string beforeOutcome, Action<ConformanceContext> before)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        ArgumentNullException.ThrowIfNull(before);
+        var since = _body;
+        return new($"{Name}-or-{beforeOutcome}-before-{change.Since}", Section, ctx => (ctx.Since(change) ? since : before)(ctx));
+    }
+
     /// <summary>Runs the case on <paramref name="backend"/>; throws <see cref="ConformanceFailureException"/> on a mismatch.</summary>
     public void Run(IBpfMapBackend backend) => Run(backend, ConformanceEnvironment.None);
 

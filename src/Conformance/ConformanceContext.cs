@@ -5,6 +5,7 @@ public sealed class ConformanceContext : IDisposable
 {
     private readonly List<BpfMapHandle> _maps = [];
     private IBpfFileSystemFixture? _bpfFileSystem;
+    private LinuxKernelVersion? _kernel;
 
     /// <summary>Creates a context for one case run.</summary>
     public ConformanceContext(IBpfMapBackend backend)
@@ -29,6 +30,37 @@ public sealed class ConformanceContext : IDisposable
 
     /// <summary>Its possible-CPU count.</summary>
     public int Cpus => Backend.PossibleCpuCount;
+
+    /// <summary>
+    /// The profile the backend is judged against (<see cref="LinuxKernelVersion.Profiles"/>): the environment's
+    /// <see cref="ConformanceEnvironment.KernelProfile"/>, else the profile of the backend's kernel version, its own or the
+    /// nearest older one.
+    /// </summary>
+    /// <exception cref="ConformanceCapabilityException">The backend's kernel is older than every profile.</exception>
+    public LinuxKernelVersion Kernel => _kernel ??= Environment.KernelProfile
+        ?? LinuxKernelVersion.ProfileFor(Backend.KernelVersion)
+        ?? throw new ConformanceCapabilityException(
+            $"the backend's kernel {Backend.KernelVersion} is older than every profile of the catalog (the oldest is {LinuxKernelVersion.Profiles[0]})");
+
+    /// <summary>Whether the backend answers the new way of <paramref name="change"/>.</summary>
+    public bool Since(KernelChange change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        return change.AppliesTo(Kernel);
+    }
+
+    /// <summary><paramref name="since"/> where the backend answers the new way of <paramref name="change"/>, else <paramref name="before"/>.</summary>
+    public T Pick<T>(KernelChange change, T before, T since) => Since(change) ? since : before;
+
+    /// <summary>
+    /// The answers a case accepts for <paramref name="change"/>: the one of the backend's profile, or both where builds
+    /// of that profile differ (<see cref="KernelChange.BuildsDiffer"/>).
+    /// </summary>
+    public IReadOnlyList<T> Accepted<T>(KernelChange change, T before, T since)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        return change.BuildsDiffer.Contains(Kernel) ? [before, since] : [Pick(change, before, since)];
+    }
 
     /// <summary>Creates a map that must be accepted; it is closed when the case ends.</summary>
     public BpfMapHandle CreateMap(BpfMapSpec spec)

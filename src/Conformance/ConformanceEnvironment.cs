@@ -17,6 +17,12 @@ public sealed class ConformanceEnvironment
     public Func<IBpfFileSystemFixture>? BpfFileSystem { get; init; }
 
     /// <summary>
+    /// The profile to judge the backend against; null (the default) takes the profile of the backend's
+    /// <see cref="IBpfMapBackend.KernelVersion"/> (<see cref="LinuxKernelVersion.ProfileFor"/>).
+    /// </summary>
+    public LinuxKernelVersion? KernelProfile { get; init; }
+
+    /// <summary>
     /// Both capabilities from a backend's own means: <paramref name="pinCurrentThread"/> pins the calling thread to a
     /// CPU until the scope it returns is disposed, and each case's bpffs is a <see cref="TemporaryBpfFileSystem"/>
     /// mounted with <paramref name="mountBpfFileSystem"/>.

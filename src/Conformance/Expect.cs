@@ -14,6 +14,16 @@ public static class Expect
         }
     }
 
+    /// <summary>The call returned one of <paramref name="accepted"/> (the answers of builds that differ, <see cref="KernelChange.BuildsDiffer"/>).</summary>
+    public static void Errno(IReadOnlyList<Errno> accepted, Errno actual, string step)
+    {
+        ArgumentNullException.ThrowIfNull(accepted);
+        if (!accepted.Contains(actual))
+        {
+            Fail(step, $"errno {string.Join(" or ", accepted.Select(Show))}", $"errno {Show(actual)}");
+        }
+    }
+
     /// <summary>Two values are equal.</summary>
     public static void Equal<T>(T expected, T actual, string step)
     {

@@ -8,6 +8,8 @@ internal sealed class ForeignBackend : BpfMapBackend<ForeignBackend.Handle>
 {
     public override int PossibleCpuCount => 1;
 
+    public override LinuxKernelVersion KernelVersion => LinuxKernelVersion.Profiles[^1];
+
     public static BpfMapHandle HandleFor(BpfMapSpec spec) => new Handle(new ForeignBackend(), spec);
 
     protected override Errno CreateMapCore(BpfMapSpec spec, out Handle? map)

@@ -30,7 +30,11 @@ public sealed class LruReference
     /// <param name="maxEntries">max_entries as requested.</param>
     /// <param name="cpus">The possible CPUs of the backend under test.</param>
     /// <param name="noCommonLru">BPF_F_NO_COMMON_LRU.</param>
-    public LruReference(BpfMapType type, uint maxEntries, int cpus, bool noCommonLru = false)
+    /// <param name="scaledTargetFree">
+    /// Whether <c>target_free</c> scales with max_entries (<see cref="KernelChanges.LruTargetFreeScales"/>); before, it was
+    /// always 128.
+    /// </param>
+    public LruReference(BpfMapType type, uint maxEntries, int cpus, bool noCommonLru = false, bool scaledTargetFree = true)
     {
         if (!type.IsLru())
         {
@@ -41,14 +45,14 @@ public sealed class LruReference
         _perCpuValues = type == BpfMapType.LruPerCpuHash;
         _perCpuLists = noCommonLru;
         MaxEntries = noCommonLru ? RoundUpToCpus(maxEntries, cpus) : maxEntries;
-        TargetFree = TargetFreeOf(MaxEntries, cpus);
+        TargetFree = TargetFreeOf(MaxEntries, cpus, scaledTargetFree);
         _free = noCommonLru ? [.. Enumerable.Repeat(MaxEntries / (uint)cpus, cpus)] : [MaxEntries];
     }
 
     /// <summary>The effective max_entries (§3.1: rounded up to a multiple of the CPUs for per-CPU lists).</summary>
     public uint MaxEntries { get; }
 
-    /// <summary>§12.1: <c>clamp((max_entries / ncpus) / 2, 1, 128)</c>.</summary>
+    /// <summary>§12.1: <c>clamp((max_entries / ncpus) / 2, 1, 128)</c>, or 128 where it does not scale.</summary>
     public int TargetFree { get; }
 
     /// <summary>How many keys the map holds.</summary>
@@ -57,8 +61,16 @@ public sealed class LruReference
     /// <summary>The keys the map holds, oldest first.</summary>
     public IEnumerable<uint> Keys => _live.Select(e => e.Key);
 
-    /// <summary>§12.1: <c>target_free</c> of a common LRU map.</summary>
-    public static int TargetFreeOf(uint maxEntries, int cpus) => (int)Math.Clamp(maxEntries / (uint)cpus / 2, 1, MaxTargetFree);
+    /// <summary>The model of an empty map of <paramref name="type"/> on the backend of <paramref name="ctx"/>: its CPUs and its kernel's <c>target_free</c>.</summary>
+    public static LruReference For(ConformanceContext ctx, BpfMapType type, uint maxEntries, bool noCommonLru = false)
+    {
+        ArgumentNullException.ThrowIfNull(ctx);
+        return new(type, maxEntries, ctx.Cpus, noCommonLru, ctx.Since(KernelChanges.LruTargetFreeScales));
+    }
+
+    /// <summary>§12.1: <c>target_free</c> of a common LRU map: <c>clamp((max_entries / ncpus) / 2, 1, 128)</c>, or 128 where it does not scale.</summary>
+    public static int TargetFreeOf(uint maxEntries, int cpus, bool scaled = true) =>
+        scaled ? (int)Math.Clamp(maxEntries / (uint)cpus / 2, 1, MaxTargetFree) : MaxTargetFree;
 
     /// <summary>§3.1: BPF_F_NO_COMMON_LRU rounds max_entries up to a multiple of ncpus (down if that overflows).</summary>
     public static uint RoundUpToCpus(uint maxEntries, int cpus)
@@ -189,6 +201,12 @@ public sealed class LruReference
     private int Evict(int wanted, Func<Entry, bool> mine, int scans)
     {
         var candidates = _live.Where(mine).ToList();
+        if (candidates.Count == 0)
+        {
+            // Nothing is on the LRU lists yet (a first refill short of target_free): nothing to evict.
+            return 0;
+        }
+
         if (candidates.Count(e => e.Protected) * 2 >= candidates.Count)
         {
             // The kernel would rotate active keys back to the inactive list.

@@ -12,15 +12,23 @@ public sealed partial class KernelBpfMapBackend : BpfMapBackend<KernelMapHandle>
 {
     private long _syscalls;
 
-    /// <summary>Creates the backend; reads the possible-CPU count from sysfs.</summary>
+    /// <summary>Creates the backend; reads the possible-CPU count from sysfs and the kernel's release from procfs.</summary>
     /// <exception cref="PlatformNotSupportedException">Not Linux.</exception>
     public KernelBpfMapBackend()
     {
         PossibleCpuCount = PossibleCpus.Read();
+        Release = KernelRelease.Read();
+        KernelVersion = LinuxKernelVersion.Parse(Release);
     }
 
     /// <inheritdoc />
     public override int PossibleCpuCount { get; }
+
+    /// <inheritdoc />
+    public override LinuxKernelVersion KernelVersion { get; }
+
+    /// <summary>The running kernel's release, as <c>uname -r</c> prints it.</summary>
+    public string Release { get; }
 
     /// <summary>How many <c>bpf(2)</c> calls this backend has made; tests use it to show a check came before the syscall.</summary>
     public long SyscallCount => Interlocked.Read(ref _syscalls);

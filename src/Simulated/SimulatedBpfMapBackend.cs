@@ -53,6 +53,9 @@ public sealed partial class SimulatedBpfMapBackend : BpfMapBackend<SimulatedMapH
     /// <inheritdoc />
     public override int PossibleCpuCount => _machine.PossibleCpus;
 
+    /// <inheritdoc />
+    public override LinuxKernelVersion KernelVersion => _machine.KernelVersion.ToLinuxVersion();
+
     /// <summary>A copy of the options this simulator was created with.</summary>
     public SimulatedBpfBackendOptions Options { get; }
 
@@ -134,9 +137,9 @@ public sealed partial class SimulatedBpfMapBackend : BpfMapBackend<SimulatedMapH
         var spinLock = KernelRules.SpinLockOf(spec);
         MapModel model = spec.Type switch
         {
-            _ when spec.Type.IsHashFamily() => new HashMapModel(spec, layout, maxEntries, NextHashSeed(spec), PossibleCpuCount) { SpinLockOffset = spinLock },
-            _ when spec.Type.IsArrayFamily() => new ArrayMapModel(spec, layout) { SpinLockOffset = spinLock },
-            _ => new QueueStackMapModel(spec, layout) { SpinLockOffset = spinLock },
+            _ when spec.Type.IsHashFamily() => new HashMapModel(spec, layout, maxEntries, NextHashSeed(spec), PossibleCpuCount, _machine.Kernel) { SpinLockOffset = spinLock },
+            _ when spec.Type.IsArrayFamily() => new ArrayMapModel(spec, layout, _machine.Kernel) { SpinLockOffset = spinLock },
+            _ => new QueueStackMapModel(spec, layout, _machine.Kernel) { SpinLockOffset = spinLock },
         };
 
         // §3.2: BPF_F_RDONLY / BPF_F_WRONLY set the mode of the returned descriptor only.
@@ -313,7 +316,7 @@ public sealed partial class SimulatedBpfMapBackend : BpfMapBackend<SimulatedMapH
             return injected;
         }
 
-        var errno = KernelRules.OpenFlags(openFlags, objGet: false);
+        var errno = KernelRules.OpenFlags(openFlags, objGet: false, _machine.Kernel);
         if (errno != Errno.None)
         {
             return errno;
@@ -379,7 +382,7 @@ public sealed partial class SimulatedBpfMapBackend : BpfMapBackend<SimulatedMapH
             return injected;
         }
 
-        var errno = KernelRules.OpenFlags(fileFlags, objGet: true);
+        var errno = KernelRules.OpenFlags(fileFlags, objGet: true, _machine.Kernel);
         if (errno != Errno.None)
         {
             return errno;

@@ -6,6 +6,9 @@ namespace BpfMaps.Simulated;
 /// <param name="KernelVersion">The kernel whose behaviour is modelled.</param>
 internal sealed record SimulatedMachine(int PossibleCpus, ulong MemoryLimitBytes, SimulatedKernelVersion KernelVersion)
 {
+    /// <summary>What the modelled kernel does where the kernels of the matrix differ.</summary>
+    public Rules.KernelProfile Kernel { get; } = Rules.KernelProfile.Of(KernelVersion);
+
     public static SimulatedMachine From(SimulatedBpfBackendOptions options) =>
         new(options.PossibleCpuCount, options.MemoryLimitBytes, options.KernelVersion);
 }

@@ -381,6 +381,8 @@ public sealed class LockstepMachineryTests
     {
         public int PossibleCpuCount => inner.PossibleCpuCount;
 
+        public LinuxKernelVersion KernelVersion => inner.KernelVersion;
+
         public Errno CreateMap(BpfMapSpec spec, out BpfMapHandle? map) => inner.CreateMap(spec, out map);
 
         public Errno Lookup(BpfMapHandle map, ReadOnlySpan<byte> key, Span<byte> value, BpfElementFlags flags = BpfElementFlags.Any) =>

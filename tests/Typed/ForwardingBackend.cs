@@ -21,6 +21,8 @@ internal sealed class ForwardingBackend(IBpfMapBackend inner) : BpfMapBackend<Fo
 
     public override int PossibleCpuCount => inner.PossibleCpuCount;
 
+    public override LinuxKernelVersion KernelVersion => inner.KernelVersion;
+
     protected override Errno CreateMapCore(BpfMapSpec spec, out Handle? map)
     {
         var errno = inner.CreateMap(spec, out var created);

@@ -92,6 +92,37 @@ internal static class BatchSupportMatrix
     }
 
     /// <summary>
+    /// The batch cases of <paramref name="command"/> as every profile runs them: on a map type that gained the
+    /// command later (PERCPU_ARRAY, <see cref="KernelChanges.PerCpuArrayBatches"/>), a case checks on older profiles
+    /// that the command is ENOTSUPP and touches nothing (<see cref="Absent"/>).
+    /// </summary>
+    public static IEnumerable<ConformanceCase> ByKernel(IEnumerable<ConformanceCase> cases, BatchCommand command) =>
+        cases.Select(c => ByKernel(c, command));
+
+    /// <summary>One batch case of <paramref name="command"/> as every profile runs it (<see cref="ByKernel(IEnumerable{ConformanceCase}, BatchCommand)"/>).</summary>
+    public static ConformanceCase ByKernel(ConformanceCase batchCase, BatchCommand command)
+    {
+        ArgumentNullException.ThrowIfNull(batchCase);
+        return batchCase.Name.Split('/').Contains(Maps.Slug(BpfMapType.PerCpuArray))
+            ? batchCase.Until(KernelChanges.PerCpuArrayBatches, "gives-enotsupp", Absent(BpfMapType.PerCpuArray, command))
+            : batchCase;
+    }
+
+    /// <summary>
+    /// What a batch command the map type lacks answers (§8.1): ENOTSUPP with count 0 and NULL buffers, with real
+    /// buffers, and with invalid flags, touching nothing.
+    /// </summary>
+    public static Action<ConformanceContext> Absent(BpfMapType type, BatchCommand command) => ctx =>
+    {
+        var map = Filled(ctx, type);
+        var count = 0u;
+        Expect.Errno(Errno.ENOTSUPP, Invoke(ctx, map, command, ref count, [], [], [], []), Area(command));
+        Expect.Equal(0u, count, "count");
+        ExpectRefusedUntouched(ctx, map, command, Errno.ENOTSUPP, BpfElementFlags.Any, BpfBatchFlags.None);
+        ExpectRefusedUntouched(ctx, map, command, Errno.ENOTSUPP, BpfElementFlags.NoExist | BpfElementFlags.Exist, (BpfBatchFlags)1);
+    };
+
+    /// <summary>
     /// Sends <paramref name="command"/> with count 2, sentinel buffers (real keys and values for update and delete)
     /// and the flags given; expects <paramref name="errno"/> with count, out_batch, buffers and map untouched.
     /// </summary>

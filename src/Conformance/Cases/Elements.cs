@@ -46,6 +46,12 @@ internal static class Elements
     public static string Outcome(Errno errno) =>
         errno == Errno.None ? "succeeds" : $"gives-{errno.ToString().ToLowerInvariant()}";
 
+    /// <summary>
+    /// The outcome in the name of a case whose answer changed between kernels: <c>succeeds-or-gives-e2big-before-6.1</c>
+    /// (<see cref="KernelChange.Outcomes"/>).
+    /// </summary>
+    public static string Outcomes(KernelChange change, Errno before, Errno since) => change.Outcomes(Outcome(since), Outcome(before));
+
     /// <summary>The key with <paramref name="id"/> for <paramref name="map"/> (an array index for arrays).</summary>
     public static byte[] Key(BpfMapHandle map, uint id)
     {

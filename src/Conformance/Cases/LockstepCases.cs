@@ -28,7 +28,7 @@ internal static class LockstepCases
             var value = new byte[map.Layout.ValueSize];
             Expect.Errno(Errno.None, ctx.Backend.Lookup(opened, key, value), "lookup through it");
             Expect.Bytes(Data.Value(map, 1), value, "the value read");
-        });
+        }).Until(KernelChanges.PathFd, "gives-einval", ctx => OpenWithPathFdFails(ctx, BpfOpenFlags.ReadOnly | PathFd));
         yield return new ConformanceCase("lockstep/obj-get-with-bpf-f-path-fd-and-wronly-opens-a-write-only-handle", "§10", ctx =>
         {
             var map = AccessModeCases.Filled(ctx, BpfMapType.Hash);
@@ -39,6 +39,15 @@ internal static class LockstepCases
             var key = Data.Key(1, map.Spec.KeySize);
             Expect.Errno(Errno.EPERM, ctx.Backend.Lookup(opened, key, new byte[map.Layout.ValueSize]), "lookup through it");
             Expect.Errno(Errno.None, ctx.Backend.Update(opened, key, Data.Value(map, 3)), "update through it");
-        });
+        }).Until(KernelChanges.PathFd, "gives-einval", ctx => OpenWithPathFdFails(ctx, BpfOpenFlags.WriteOnly | PathFd));
+    }
+
+    // Before BPF_F_PATH_FD, BPF_OBJ_GET refused the flag with EINVAL.
+    private static void OpenWithPathFdFails(ConformanceContext ctx, BpfOpenFlags flags)
+    {
+        var map = AccessModeCases.Filled(ctx, BpfMapType.Hash);
+        var path = Path.Combine(ctx.BpfFileSystem.BpfDirectory, "a");
+        Expect.Errno(Errno.None, ctx.Backend.Pin(map, path), "pin at a");
+        Objects.OpenFails(Errno.EINVAL, ctx.Backend.OpenPinned(path, flags, out var opened), opened, "open pinned a with BPF_F_PATH_FD");
     }
 }

@@ -10,11 +10,8 @@ internal static class LookupBatchCases
     public static IEnumerable<ConformanceCase> All() =>
     [
         .. HashCursor.For(andDelete: false),
-        .. ArrayCursor(),
-        .. KeySizes(),
-        .. ValueSizes(),
+        .. BatchSupportMatrix.ByKernel([.. ArrayCursor(), .. KeySizes(), .. ValueSizes(), .. ArrayFlags()], BatchCommand.Lookup),
         .. HashFlags(BatchCommand.Lookup),
-        .. ArrayFlags(),
         .. BatchSupportMatrix.Unsupported(BatchCommand.Lookup),
     ];
 

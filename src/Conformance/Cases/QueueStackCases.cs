@@ -289,10 +289,16 @@ internal static class QueueStackCases
             ("peek-with-f-lock-and-a-key", BpfMapFlags.None, false, false,
                 (b, m) => b.Lookup(m, Data.U32(0), Elements.PoisonedValue(m), BpfElementFlags.Lock), Errno.EINVAL),
         };
+        // Where LOOKUP_AND_DELETE_ELEM had no flags field, any flag was a stray attr byte: EINVAL before the handle.
+        (KernelChange Change, Errno Before)? Changed(string name) =>
+            name == "pop-through-a-handle-created-rdonly-with-f-lock" ? (KernelChanges.HashLookupAndDelete, Errno.EINVAL) : null;
         foreach (var row in orders)
         {
-            yield return new ConformanceCase($"check-order/{slug}/{row.Name}-{Elements.Outcome(row.Expected)}", "§1.4", ctx =>
+            var changed = Changed(row.Name);
+            var outcome = changed is var (change, before) ? Elements.Outcomes(change, before, row.Expected) : Elements.Outcome(row.Expected);
+            yield return new ConformanceCase($"check-order/{slug}/{row.Name}-{outcome}", "§1.4", ctx =>
             {
+                var expected = changed is var (change, before) ? ctx.Pick(change, before, row.Expected) : row.Expected;
                 var map = ctx.CreateMap(new BpfMapSpec(type, 0, 8, 3) { Flags = row.Created });
                 var writer = row.Created == BpfMapFlags.ReadOnly ? Objects.OpenById(ctx, map) : map;
                 int[] seeds = row.Empty ? [] : [1, 2, 3];
@@ -306,7 +312,7 @@ internal static class QueueStackCases
                     Expect.Errno(Errno.None, ctx.Backend.Freeze(map), "freeze");
                 }
 
-                Expect.Errno(row.Expected, row.Call(ctx.Backend, map), "the call");
+                Expect.Errno(expected, row.Call(ctx.Backend, map), "the call");
                 if (!row.Freeze)
                 {
                     PopsExactly(ctx, Objects.OpenById(ctx, map), Order(seeds), "the map afterwards");

@@ -8,7 +8,8 @@ namespace BpfMaps.Conformance.Cases;
 /// </summary>
 internal static class SeedPageCases
 {
-    public static IEnumerable<ConformanceCase> All() => [.. LookupPage(), .. UpdatePage()];
+    public static IEnumerable<ConformanceCase> All() =>
+        [.. BatchSupportMatrix.ByKernel(LookupPage(), BatchCommand.Lookup), .. BatchSupportMatrix.ByKernel(UpdatePage(), BatchCommand.Update)];
 
     private static IEnumerable<ConformanceCase> LookupPage()
     {

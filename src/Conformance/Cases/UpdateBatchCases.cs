@@ -9,12 +9,7 @@ internal static class UpdateBatchCases
 {
     public static IEnumerable<ConformanceCase> All() =>
     [
-        .. Common(),
-        .. HashCapacity(),
-        .. Lru(),
-        .. Arrays(),
-        .. ValueSizes(),
-        .. Flags(),
+        .. BatchSupportMatrix.ByKernel([.. Common(), .. HashCapacity(), .. Lru(), .. Arrays(), .. ValueSizes(), .. Flags()], BatchCommand.Update),
         .. BatchSupportMatrix.Unsupported(BatchCommand.Update),
     ];
 

@@ -7,12 +7,13 @@ namespace BpfMaps.Simulated.Models;
 /// which always exist and cannot be deleted (reference §4, §5.2, §6, §7.1, §8.4). Only written elements are stored,
 /// so a large array costs nothing until it is used. Per-CPU values are stored whole, padding included (§2).
 /// </summary>
-internal sealed class ArrayMapModel(BpfMapSpec spec, BpfMapLayout layout) : MapModel(spec, layout, spec.MaxEntries)
+internal sealed class ArrayMapModel(BpfMapSpec spec, BpfMapLayout layout, KernelProfile kernel) : MapModel(spec, layout, spec.MaxEntries, kernel)
 {
     private readonly Dictionary<uint, byte[]> _written = [];
 
     /// <inheritdoc />
-    public override BatchSupport BatchSupport => BatchSupport.GenericLookup | BatchSupport.Update;
+    public override BatchSupport BatchSupport =>
+        Spec.Type == BpfMapType.PerCpuArray && !Kernel.PerCpuArrayBatches ? BatchSupport.None : BatchSupport.GenericLookup | BatchSupport.Update;
 
     /// <inheritdoc />
     public override Errno LookupElement(ReadOnlySpan<byte> key, Span<byte> destination)

@@ -36,8 +36,9 @@ internal sealed class HashMapModel : MapModel
     /// <param name="maxEntries">The effective max_entries (§3.1).</param>
     /// <param name="seed">The jhash seed: 0 for BPF_F_ZERO_SEED maps, random otherwise (§7.2).</param>
     /// <param name="possibleCpus">num_possible_cpus(), which sizes the LRU free lists (§12).</param>
-    public HashMapModel(BpfMapSpec spec, BpfMapLayout layout, uint maxEntries, uint seed, int possibleCpus)
-        : base(spec, layout, maxEntries)
+    /// <param name="kernel">The modelled kernel.</param>
+    public HashMapModel(BpfMapSpec spec, BpfMapLayout layout, uint maxEntries, uint seed, int possibleCpus, KernelProfile kernel)
+        : base(spec, layout, maxEntries, kernel)
     {
         _seed = seed;
         BucketCount = KernelRules.HashBucketCount(maxEntries);
@@ -48,7 +49,8 @@ internal sealed class HashMapModel : MapModel
         // types copy the new value into the existing element.
         _updatesInPlace = spec.Type.IsPerCpu();
         _lru = spec.Type.IsLru()
-            ? new LruList(DeleteEvicted, (spec.Flags & BpfMapFlags.NoCommonLru) != 0, maxEntries, possibleCpus)
+            ? new LruList(DeleteEvicted, (spec.Flags & BpfMapFlags.NoCommonLru) != 0, maxEntries, possibleCpus,
+                KernelRules.LruTargetFree(kernel, maxEntries, possibleCpus))
             : null;
     }
 

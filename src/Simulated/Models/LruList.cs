@@ -1,3 +1,5 @@
+using BpfMaps.Simulated.Rules;
+
 namespace BpfMaps.Simulated.Models;
 
 /// <summary>
@@ -18,8 +20,8 @@ namespace BpfMaps.Simulated.Models;
 /// </remarks>
 internal sealed class LruList
 {
-    // LOCAL_FREE_TARGET and LOCAL_NR_SCANS of the common LRU; PERCPU_FREE_TARGET and PERCPU_NR_SCANS of the per-CPU LRU.
-    private const int LocalFreeTarget = 128;
+    // LOCAL_NR_SCANS of the common LRU; PERCPU_FREE_TARGET and PERCPU_NR_SCANS of the per-CPU LRU.
+    private const int LocalNrScans = KernelLimits.LruLocalFreeTarget;
     private const int PerCpuFreeTarget = 4;
 
     private readonly bool _perCpuLists;
@@ -34,18 +36,17 @@ internal sealed class LruList
     /// <param name="perCpuLists">BPF_F_NO_COMMON_LRU.</param>
     /// <param name="maxEntries">The effective max_entries (a multiple of ncpus with per-CPU lists, §3.1).</param>
     /// <param name="possibleCpus">num_possible_cpus().</param>
-    public LruList(Func<HashElement, bool> deleteFromHash, bool perCpuLists, uint maxEntries, int possibleCpus)
+    /// <param name="targetFree">How many nodes the common LRU moves to a CPU's free list at once (<see cref="Rules.KernelRules.LruTargetFree"/>).</param>
+    public LruList(Func<HashElement, bool> deleteFromHash, bool perCpuLists, uint maxEntries, int possibleCpus, int targetFree)
     {
         _perCpuLists = perCpuLists;
 
         // §12.2: each CPU's list gets max_entries / ncpus nodes; §12.1: the common list gets them all.
         _nodesPerSet = perCpuLists ? maxEntries / (uint)possibleCpus : maxEntries;
-        var scans = perCpuLists ? PerCpuFreeTarget : LocalFreeTarget;
+        var scans = perCpuLists ? PerCpuFreeTarget : LocalNrScans;
         _sets = [.. Enumerable.Range(0, perCpuLists ? possibleCpus : 1).Select(_ => new ListSet(deleteFromHash, scans, _pool))];
         _locals = [.. Enumerable.Range(0, perCpuLists ? 0 : possibleCpus).Select(cpu => new LocalList(cpu, _pool))];
-
-        // §12.1: target_free = clamp((max_entries / ncpus) / 2, 1, 128).
-        _targetFree = (int)Math.Clamp(maxEntries / (uint)possibleCpus / 2, 1, LocalFreeTarget);
+        _targetFree = targetFree;
         Reset();
     }
 

@@ -1,3 +1,5 @@
+using BpfMaps.Simulated.Rules;
+
 namespace BpfMaps.Simulated.Models;
 
 /// <summary>
@@ -14,8 +16,9 @@ internal abstract class MapModel
     private int _openHandles;
     private byte[]? _scratch;
 
-    protected MapModel(BpfMapSpec spec, BpfMapLayout layout, uint maxEntries)
+    protected MapModel(BpfMapSpec spec, BpfMapLayout layout, uint maxEntries, KernelProfile kernel)
     {
+        Kernel = kernel;
         Spec = spec;
         Layout = layout;
         MaxEntries = maxEntries;
@@ -25,6 +28,9 @@ internal abstract class MapModel
 
     /// <summary>Serializes the commands on this map, so that concurrent calls behave as some serial order.</summary>
     public Lock Gate { get; } = new();
+
+    /// <summary>The modelled kernel, which decides where the kernels of the matrix differ.</summary>
+    public KernelProfile Kernel { get; }
 
     /// <summary>The spec as created.</summary>
     public BpfMapSpec Spec { get; }

@@ -11,7 +11,7 @@ namespace BpfMaps.Simulated.Models;
 /// The elements are a ring of value slots, as the kernel's (<c>queue_stack_map_alloc</c>), grown as the map first
 /// fills and then reused, so that pushes and pops allocate nothing in steady state.
 /// </remarks>
-internal sealed class QueueStackMapModel(BpfMapSpec spec, BpfMapLayout layout) : MapModel(spec, layout, spec.MaxEntries)
+internal sealed class QueueStackMapModel(BpfMapSpec spec, BpfMapLayout layout, KernelProfile kernel) : MapModel(spec, layout, spec.MaxEntries, kernel)
 {
     private readonly bool _isStack = spec.Type == BpfMapType.Stack;
 

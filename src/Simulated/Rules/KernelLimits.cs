@@ -51,6 +51,18 @@ internal static class KernelLimits
     /// <summary>QUEUE_STACK_CREATE_FLAG_MASK (§3.2).</summary>
     public const BpfMapFlags QueueStackCreateFlags = BpfMapFlags.NumaNode | AccessMask;
 
+    /// <summary>LOCAL_FREE_TARGET of the common LRU: the most nodes a CPU's free list takes at once (§12.1).</summary>
+    public const int LruLocalFreeTarget = 128;
+
+    /// <summary>MAX_BPF_STACK: the longest hash key before keys and values were bounded together (docs/kernels.md).</summary>
+    public const uint MaxBpfStack = 512;
+
+    /// <summary>
+    /// U32_MAX − PAGE_SIZE: the smallest charge <c>bpf_map_charge_init</c> refused with E2BIG, while maps were charged
+    /// to RLIMIT_MEMLOCK (docs/kernels.md).
+    /// </summary>
+    public const ulong MemlockChargeLimit = uint.MaxValue - PageSize;
+
     /// <summary>PAGE_SIZE, for the page-aligned layout of mmapable arrays.</summary>
     public const ulong PageSize = 4096;
 

@@ -36,7 +36,8 @@ internal static partial class KernelRules
 
         // §9.1: the spec's BTF is loaded (BPF_BTF_LOAD) before anything is created; §3.3, §3.4: the type ids are the
         // first thing BPF_MAP_CREATE checks.
-        var btfErrno = spec.Btf is { } btf ? LoadBtf(spec, btf) : Errno.None;
+        var kernel = machine.Kernel;
+        var btfErrno = spec.Btf is { } btf ? LoadBtf(spec, btf, kernel) : Errno.None;
         btfErrno = btfErrno != Errno.None ? btfErrno : BtfTypeIds(spec);
         if (btfErrno != Errno.None)
         {
@@ -72,8 +73,8 @@ internal static partial class KernelRules
         var typeFlags = spec.Flags & ~KernelLimits.TokenFd;
         var errno = spec.Type switch
         {
-            _ when spec.Type.IsHashFamily() => HashAllocCheck(spec, typeFlags, numaNode),
-            _ when spec.Type.IsArrayFamily() => ArrayAllocCheck(spec, typeFlags, numaNode),
+            _ when spec.Type.IsHashFamily() => HashAllocCheck(spec, typeFlags, numaNode, kernel),
+            _ when spec.Type.IsArrayFamily() => ArrayAllocCheck(spec, typeFlags, numaNode, kernel),
             _ when spec.Type.IsQueueOrStack() => QueueStackAllocCheck(spec, typeFlags),
             _ => throw new NotSupportedException(
                 $"BPF map type {type} exists in the kernel but the simulator does not model it; it models HASH, ARRAY, PERCPU_HASH, PERCPU_ARRAY, LRU_HASH, LRU_PERCPU_HASH, QUEUE and STACK."),
@@ -94,8 +95,8 @@ internal static partial class KernelRules
         errno = spec.Type switch
         {
             _ when spec.Type.IsHashFamily() => HashAlloc(spec, typeFlags, machine, out effectiveMaxEntries),
-            _ when spec.Type.IsArrayFamily() => Allocate(ArrayBytes(spec, typeFlags, machine), machine),
-            _ => Allocate(QueueStackBytes(spec), machine),
+            _ when spec.Type.IsArrayFamily() => Allocate(ArrayBytes(spec, typeFlags, machine), PerCpuSlotFits(spec), machine),
+            _ => Allocate(QueueStackBytes(spec), slotFits: true, machine),
         };
         if (errno != Errno.None)
         {
@@ -104,7 +105,7 @@ internal static partial class KernelRules
 
         // §3.3, §3.4: the name is copied, then the BTF is checked against the map.
         errno = MapName(spec);
-        return errno != Errno.None ? errno : MapCheckBtf(spec);
+        return errno != Errno.None ? errno : MapCheckBtf(spec, kernel);
     }
 
     /// <summary>n_buckets of a hash map: roundup_pow_of_two(effective max_entries) (§3.1, §7.2).</summary>
@@ -118,7 +119,7 @@ internal static partial class KernelRules
         (flags & BpfMapFlags.ReadOnlyProg) == 0 || (flags & BpfMapFlags.WriteOnlyProg) == 0;
 
     // hashtab.c:htab_map_alloc_check, in its order: flags, then sizes (§3.1, §3.2, §3.4).
-    private static Errno HashAllocCheck(BpfMapSpec spec, BpfMapFlags flags, uint numaNode)
+    private static Errno HashAllocCheck(BpfMapSpec spec, BpfMapFlags flags, uint numaNode, KernelProfile kernel)
     {
         var lru = spec.Type.IsLru();
         var perCpu = spec.Type.IsPerCpu();
@@ -155,19 +156,24 @@ internal static partial class KernelRules
             return Errno.EINVAL;
         }
 
-        // §3.1: key + value must fit one kmalloc'ed element.
-        if ((ulong)spec.KeySize + spec.ValueSize >= KernelLimits.KmallocMaxSize - KernelLimits.HashElementHeaderSize)
+        if (kernel.HashKeysLongerThanStack)
         {
+            // §3.1: key + value must fit one kmalloc'ed element.
+            if ((ulong)spec.KeySize + spec.ValueSize >= KernelLimits.KmallocMaxSize - KernelLimits.HashElementHeaderSize)
+            {
+                return Errno.E2BIG;
+            }
+        }
+        else if (spec.KeySize > KernelLimits.MaxBpfStack
+            || spec.ValueSize >= KernelLimits.KmallocMaxSize - KernelLimits.MaxBpfStack - KernelLimits.HashElementHeaderSize)
+        {
+            // Programs built keys on their stack, so a key was at most MAX_BPF_STACK bytes, and the value was bounded
+            // alone (docs/kernels.md).
             return Errno.E2BIG;
         }
 
-        // §3.1: a per-CPU value slot is bounded by PCPU_MIN_UNIT_SIZE.
-        if (perCpu && BpfMapLayout.RoundUpTo8(spec.ValueSize) > KernelLimits.PerCpuMinUnitSize)
-        {
-            return Errno.E2BIG;
-        }
-
-        return Errno.None;
+        // §3.1: a per-CPU value slot is bounded by PCPU_MIN_UNIT_SIZE (before the check, the allocation failed).
+        return perCpu && !PerCpuSlotFits(spec) && kernel.PerCpuValueLimitChecked ? Errno.E2BIG : Errno.None;
     }
 
     // hashtab.c:htab_map_alloc (§3.1).
@@ -196,11 +202,13 @@ internal static partial class KernelRules
             return Errno.E2BIG;
         }
 
-        return Allocate(HashBytes(spec, flags, machine, effectiveMaxEntries, buckets), machine);
+        // Without the PCPU_MIN_UNIT_SIZE check, a preallocated per-CPU map failed to allocate its values.
+        var slotFits = (flags & BpfMapFlags.NoPrealloc) != 0 || PerCpuSlotFits(spec);
+        return Allocate(HashBytes(spec, flags, machine, effectiveMaxEntries, buckets), slotFits, machine);
     }
 
     // arraymap.c:array_map_alloc_check (§3.1, §3.2).
-    private static Errno ArrayAllocCheck(BpfMapSpec spec, BpfMapFlags flags, uint numaNode)
+    private static Errno ArrayAllocCheck(BpfMapSpec spec, BpfMapFlags flags, uint numaNode, KernelProfile kernel)
     {
         var perCpu = spec.Type == BpfMapType.PerCpuArray;
 
@@ -224,20 +232,19 @@ internal static partial class KernelRules
             return Errno.EINVAL;
         }
 
-        // §3.1: value_size above INT_MAX would overflow round_up.
-        if (spec.ValueSize > int.MaxValue)
+        // §3.1: value_size above INT_MAX would overflow round_up; before 6.0 the limit was KMALLOC_MAX_SIZE.
+        if (spec.ValueSize > (kernel.ArrayValuesBeyondKmalloc ? int.MaxValue : KernelLimits.KmallocMaxSize))
         {
             return Errno.E2BIG;
         }
 
-        // §3.1: a per-CPU value slot is bounded by PCPU_MIN_UNIT_SIZE.
-        if (perCpu && BpfMapLayout.RoundUpTo8(spec.ValueSize) > KernelLimits.PerCpuMinUnitSize)
-        {
-            return Errno.E2BIG;
-        }
-
-        return Errno.None;
+        // §3.1: a per-CPU value slot is bounded by PCPU_MIN_UNIT_SIZE (before the check, the allocation failed).
+        return perCpu && !PerCpuSlotFits(spec) && kernel.PerCpuValueLimitChecked ? Errno.E2BIG : Errno.None;
     }
+
+    // A per-CPU value slot the percpu allocator can give: PCPU_MIN_UNIT_SIZE at most (§3.1); other maps have none.
+    private static bool PerCpuSlotFits(BpfMapSpec spec) =>
+        !spec.Type.IsPerCpu() || BpfMapLayout.RoundUpTo8(spec.ValueSize) <= KernelLimits.PerCpuMinUnitSize;
 
     // queue_stack_maps.c:queue_stack_map_alloc_check (§3.1, §3.2).
     private static Errno QueueStackAllocCheck(BpfMapSpec spec, BpfMapFlags flags)
@@ -297,9 +304,18 @@ internal static partial class KernelRules
     // queue_stack_map_alloc: max_entries + 1 value slots in a ring.
     private static UInt128 QueueStackBytes(BpfMapSpec spec) => ((UInt128)spec.MaxEntries + 1) * spec.ValueSize;
 
-    // §3.1: a map that needs more memory than the machine has fails fast with ENOMEM (never E2BIG).
-    private static Errno Allocate(UInt128 bytes, SimulatedMachine machine) =>
-        bytes > machine.MemoryLimitBytes ? Errno.ENOMEM : Errno.None;
+    // §3.1: a map that needs more memory than the machine has fails fast with ENOMEM (never E2BIG), and so does a
+    // per-CPU slot the percpu allocator cannot give. Before maps were charged to the memory cgroup, the charge to
+    // RLIMIT_MEMLOCK (bpf_map_charge_init) came first and refused 4 GiB or more with E2BIG.
+    private static Errno Allocate(UInt128 bytes, bool slotFits, SimulatedMachine machine)
+    {
+        if (!machine.Kernel.MapsChargedToMemcg && bytes >= KernelLimits.MemlockChargeLimit)
+        {
+            return Errno.E2BIG;
+        }
+
+        return bytes > machine.MemoryLimitBytes || !slotFits ? Errno.ENOMEM : Errno.None;
+    }
 
     // syscall.c:bpf_obj_name_cpy (§3.3): [A-Za-z0-9_.] up to a NUL that must come within the 16-byte field.
     private static Errno MapName(BpfMapSpec spec)
@@ -442,8 +458,10 @@ internal static partial class KernelRules
     {
         var map = handle.Map;
 
-        // §11.1: every bit but BPF_F_LOCK is refused before the descriptor is resolved.
-        if ((flags & ~BpfElementFlags.Lock) != 0)
+        // §11.1: every bit but BPF_F_LOCK is refused before the descriptor is resolved; where the command had no flags
+        // field, any flag was a stray attr byte (§1.2).
+        var validFlags = map.Kernel.HashLookupAndDelete ? BpfElementFlags.Lock : BpfElementFlags.Any;
+        if ((flags & ~validFlags) != 0)
         {
             return Errno.EINVAL;
         }
@@ -472,6 +490,12 @@ internal static partial class KernelRules
             return errno;
         }
 
+        // Before the hash maps had the command, only queues and stacks popped (map_pop_elem); the rest was ENOTSUPP.
+        if (!map.Kernel.HashLookupAndDelete && !map.Spec.Type.IsQueueOrStack())
+        {
+            return NotSupported();
+        }
+
         // §11.1, §14: the value is copied out after the element is gone, so a NULL value loses the element.
         errno = map.LookupAndDeleteElement(key, value, flags);
         return errno != Errno.None ? errno : CopyToUser(value);
@@ -480,19 +504,27 @@ internal static partial class KernelRules
     /// <summary>BPF_MAP_FREEZE (§1.4, §10).</summary>
     public static Errno Freeze(SimulatedMapHandle handle)
     {
+        var map = handle.Map;
+
         // §1.4, §9.2: maps whose value has BTF special fields (a spin lock) cannot be frozen: ENOTSUPP, before EPERM.
-        if (handle.Map.HasSpinLock)
+        if (map.HasSpinLock && map.Kernel.SpinLockBlocksFreeze)
         {
             return Errno.ENOTSUPP;
         }
 
         // §10: a frozen map has no write permission, so a second freeze is EPERM, not the EBUSY of its own branch.
-        if (!CanWrite(handle))
+        if (map.Kernel.FreezeNeedsWritePermission && !CanWrite(handle))
         {
             return Errno.EPERM;
         }
 
-        handle.Map.IsFrozen = true;
+        // Without the permission check, any descriptor may freeze, once: the second freeze is EBUSY.
+        if (map.IsFrozen)
+        {
+            return Errno.EBUSY;
+        }
+
+        map.IsFrozen = true;
         return Errno.None;
     }
 
@@ -571,6 +603,16 @@ internal static partial class KernelRules
         BpfElementFlags.Exist when !exists => Errno.ENOENT,
         _ => Errno.None,
     };
+
+    /// <summary>
+    /// §12.1: how many free nodes the common LRU moves to a CPU's free list at once, evicting for the rest:
+    /// <c>clamp((max_entries / ncpus) / 2, 1, LOCAL_FREE_TARGET)</c>, or LOCAL_FREE_TARGET itself where the kernel
+    /// does not scale it (<see cref="KernelProfile.LruTargetFreeScales"/>).
+    /// </summary>
+    public static int LruTargetFree(KernelProfile kernel, uint maxEntries, int possibleCpus) =>
+        kernel.LruTargetFreeScales
+            ? (int)Math.Clamp(maxEntries / (uint)possibleCpus / 2, 1, KernelLimits.LruLocalFreeTarget)
+            : KernelLimits.LruLocalFreeTarget;
 
     /// <summary>§5.1, §3.1: a new key in a non-LRU hash map that holds max_entries keys (replacements still succeed).</summary>
     public static Errno HashMapFull() => Errno.E2BIG;
@@ -685,13 +727,17 @@ internal static partial class KernelRules
     /// The offset of the map's <c>bpf_spin_lock</c> once <see cref="CreateMap"/> accepted <paramref name="spec"/>:
     /// its value type has exactly one lock (more fail to load, §9.1), or none.
     /// </summary>
+    /// <remarks>
+    /// Where BTF load does not check the special fields (<see cref="KernelProfile.BtfLoadChecksSpecialFields"/>),
+    /// <c>btf_find_spin_lock</c> gives up on two locks or a misaligned one, and the map has no spin lock at all.
+    /// </remarks>
     public static int? SpinLockOf(BpfMapSpec spec) =>
-        spec.Btf is { Value: BpfBtfValue.Struct, SpinLockOffsets: [var offset] } ? (int)offset : null;
+        spec.Btf is { Value: BpfBtfValue.Struct, SpinLockOffsets: [var offset] } && offset % KernelLimits.SpinLockSize == 0 ? (int)offset : null;
 
     // BPF_BTF_LOAD (§9.1). Observed on 6.18 beyond the reference: a member past the end of its struct is EINVAL
     // (btf_struct_check_meta, checked first), and a lock that is not 4-aligned is EFAULT; two locks are E2BIG, which
-    // wins over a misaligned one.
-    private static Errno LoadBtf(BpfMapSpec spec, BpfMapBtf btf)
+    // wins over a misaligned one. Kernels that do not parse special fields at load check only the first.
+    private static Errno LoadBtf(BpfMapSpec spec, BpfMapBtf btf, KernelProfile kernel)
     {
         var size = btf.ValueStructSizeFor(spec);
         var locks = btf.SpinLockOffsets;
@@ -701,6 +747,11 @@ internal static partial class KernelRules
             {
                 return Errno.EINVAL;
             }
+        }
+
+        if (!kernel.BtfLoadChecksSpecialFields)
+        {
+            return Errno.None;
         }
 
         // §9.1: a struct with two bpf_spin_lock members is refused at load.
@@ -718,7 +769,7 @@ internal static partial class KernelRules
 
     // syscall.c:map_check_btf, after the name (§3.4, §9.1): key type, value type, the lock's fields, then the map
     // type's own BTF check, which only the arrays have (array_map_check_btf).
-    private static Errno MapCheckBtf(BpfMapSpec spec)
+    private static Errno MapCheckBtf(BpfMapSpec spec, KernelProfile kernel)
     {
         // §3.3: without a value type id the BTF is not looked at (BtfTypeIds made sure there is no key type id either).
         if (spec.Btf is not { } btf || btf.Value == BpfBtfValue.None)
@@ -726,9 +777,10 @@ internal static partial class KernelRules
             return Errno.None;
         }
 
-        // §9.1: the key type's size must be key_size; without a key type only a map type with its own check goes on.
+        // §9.1: the key type's size must be key_size; without a key type only a map type with its own check goes on
+        // (arrays, and the hash maps where they have one).
         var key = btf.KeyFor(spec);
-        var hasOwnCheck = spec.Type.IsArrayFamily();
+        var hasOwnCheck = spec.Type.IsArrayFamily() || (spec.Type.IsHashFamily() && kernel.HashMapsCheckBtf);
         var keyTypeSize = key == BpfBtfKey.IntType ? sizeof(int) : spec.KeySize; // a byte array has key_size bytes
         if (key == BpfBtfKey.None ? !hasOwnCheck : keyTypeSize != spec.KeySize)
         {
@@ -741,23 +793,28 @@ internal static partial class KernelRules
             return Errno.EINVAL;
         }
 
-        if (btf.SpinLockOffsets.Count > 0)
+        if (SpinLockOf(spec) is not null)
         {
             // §9.1: programs cannot be kept from reading or writing a locked value (checked before the map type).
-            if ((spec.Flags & (BpfMapFlags.ReadOnlyProg | BpfMapFlags.WriteOnlyProg)) != 0)
+            var programAccess = kernel.SpinLockRefusesWriteOnlyProg ? BpfMapFlags.ReadOnlyProg | BpfMapFlags.WriteOnlyProg : BpfMapFlags.ReadOnlyProg;
+            if ((spec.Flags & programAccess) != 0)
             {
                 return Errno.EACCES;
             }
 
-            // §9.1, §14: only HASH and ARRAY of our types hold spin locks; EOPNOTSUPP (95), not ENOTSUPP.
+            // §9.1, §14: only HASH and ARRAY of our types hold spin locks; EOPNOTSUPP (95), not ENOTSUPP, since the
+            // special fields became a btf_record.
             if (spec.Type is not (BpfMapType.Hash or BpfMapType.Array))
             {
-                return Errno.EOPNOTSUPP;
+                return kernel.UnsupportedSpinLockIsEopnotsupp ? Errno.EOPNOTSUPP : Errno.ENOTSUPP;
             }
         }
 
         // §9.1 (array_map_check_btf): an array key must be a 32-bit int; no key type is only for global data sections.
-        return hasOwnCheck && key != BpfBtfKey.IntType ? Errno.EINVAL : Errno.None;
+        // The hash maps' own check (htab_map_check_btf) wants a key type.
+        return spec.Type.IsArrayFamily() && key != BpfBtfKey.IntType ? Errno.EINVAL
+            : hasOwnCheck && key == BpfBtfKey.None ? Errno.EINVAL
+            : Errno.None;
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -774,9 +831,9 @@ internal static partial class KernelRules
     /// §10: open_flags of BPF_MAP_GET_FD_BY_ID (RDONLY or WRONLY, not both; any other bit, even BPF_F_PATH_FD, is
     /// EINVAL) and file_flags of BPF_OBJ_GET (which also accepts BPF_F_PATH_FD). Checked before anything else.
     /// </summary>
-    public static Errno OpenFlags(BpfOpenFlags flags, bool objGet)
+    public static Errno OpenFlags(BpfOpenFlags flags, bool objGet, KernelProfile kernel)
     {
-        var allowed = BpfOpenFlags.ReadOnly | BpfOpenFlags.WriteOnly | (objGet ? KernelLimits.PathFd : 0);
+        var allowed = BpfOpenFlags.ReadOnly | BpfOpenFlags.WriteOnly | (objGet && kernel.PathFd ? KernelLimits.PathFd : 0);
         if ((flags & ~allowed) != 0)
         {
             return Errno.EINVAL;

@@ -1,0 +1,94 @@
+namespace BpfMaps.Conformance;
+
+/// <summary>
+/// Every behaviour that differs between the kernels of the matrix, found by running the catalog and lockstep on each
+/// of them (docs/kernels.md lists them with the cases that pin each). The first profile that answers the new way is
+/// what the real kernels showed; the origin comes from the kernel's history.
+/// </summary>
+public static class KernelChanges
+{
+    private static readonly LinuxKernelVersion V6_1 = new(6, 1);
+    private static readonly LinuxKernelVersion V6_12 = new(6, 12);
+    private static readonly LinuxKernelVersion V6_18 = new(6, 18);
+
+    /// <summary>Hash keys longer than MAX_BPF_STACK, and one bound for key and value together.</summary>
+    public static KernelChange HashKeysLongerThanStack { get; } = new("hash-keys-longer-than-stack", V6_1,
+        "mainline 5.x",
+        "hash maps: key_size above 512 (MAX_BPF_STACK) was E2BIG, and value_size alone was bounded by KMALLOC_MAX_SIZE − 512 − 48; now key_size + value_size is bounded by KMALLOC_MAX_SIZE − 48");
+
+    /// <summary>RLIMIT_MEMLOCK charging gave way to memory-cgroup accounting.</summary>
+    public static KernelChange MapsChargedToMemcg { get; } = new("maps-charged-to-memcg", V6_1,
+        "mainline 5.11",
+        "maps were charged to RLIMIT_MEMLOCK, and a charge of 4 GiB − 4 KiB or more was E2BIG before anything was allocated; now they are charged to the memory cgroup and a map larger than memory is ENOMEM");
+
+    /// <summary>ARRAY values beyond KMALLOC_MAX_SIZE.</summary>
+    public static KernelChange ArrayValuesBeyondKmalloc { get; } = new("array-values-beyond-kmalloc", V6_1,
+        "mainline 6.0",
+        "ARRAY: value_size above KMALLOC_MAX_SIZE (4 MiB) was E2BIG; now up to INT_MAX is accepted");
+
+    /// <summary>The PCPU_MIN_UNIT_SIZE check at create.</summary>
+    public static KernelChange PerCpuValueLimitChecked { get; } = new("per-cpu-value-limit-checked", V6_1,
+        "mainline 6.12, backported to 6.1.y",
+        "per-CPU maps: a value slot above PCPU_MIN_UNIT_SIZE (32 KiB) failed at allocation with ENOMEM; now the create checks refuse it with E2BIG");
+
+    /// <summary>BTF special fields parsed at BPF_BTF_LOAD.</summary>
+    public static KernelChange BtfLoadChecksSpecialFields { get; } = new("btf-load-checks-special-fields", V6_12,
+        "mainline 6.2 (btf_record)",
+        "a value struct with two bpf_spin_lock members, or a misaligned one, loaded and made a map without a spin lock; now BPF_BTF_LOAD refuses it (E2BIG, EFAULT)");
+
+    /// <summary>EOPNOTSUPP for a spin lock on a map type that cannot hold one.</summary>
+    public static KernelChange UnsupportedSpinLockIsEopnotsupp { get; } = new("unsupported-spin-lock-is-eopnotsupp", V6_12,
+        "mainline 6.2",
+        "a spin lock in the value of PERCPU_*, LRU_*, QUEUE or STACK maps was ENOTSUPP (524); now EOPNOTSUPP (95)");
+
+    /// <summary>BPF_F_WRONLY_PROG refused for spin-lock values.</summary>
+    public static KernelChange SpinLockRefusesWriteOnlyProg { get; } = new("spin-lock-refuses-wronly-prog", V6_12,
+        "mainline 6.2",
+        "a spin-lock value refused only BPF_F_RDONLY_PROG with EACCES; now BPF_F_WRONLY_PROG too");
+
+    /// <summary>A spin-lock map cannot be frozen.</summary>
+    public static KernelChange SpinLockBlocksFreeze { get; } = new("spin-lock-blocks-freeze", V6_12,
+        "mainline 6.2",
+        "BPF_MAP_FREEZE of a map whose value holds a spin lock succeeded; now it is ENOTSUPP");
+
+    /// <summary>The hash maps check BTF without a key type themselves.</summary>
+    public static KernelChange HashMapsCheckBtf { get; } = new("hash-maps-check-btf", V6_12,
+        "stable backport (seen in 6.12.117, 7.2, and one build of 6.18.44)",
+        "a spin-lock value without a key type on PERCPU_HASH, LRU_HASH or LRU_PERCPU_HASH was EINVAL (no key type); now EOPNOTSUPP (the lock is refused first)")
+    {
+        BuildsDiffer = [V6_18],
+    };
+
+    /// <summary>BPF_MAP_FREEZE needs write permission.</summary>
+    public static KernelChange FreezeNeedsWritePermission { get; } = new("freeze-needs-write-permission", V6_12,
+        "mainline 6.x",
+        "BPF_MAP_FREEZE through a read-only descriptor succeeded and a second freeze was EBUSY; now both are EPERM");
+
+    /// <summary>BPF_F_PATH_FD.</summary>
+    public static KernelChange PathFd { get; } = new("obj-get-path-fd", V6_12,
+        "mainline 6.5",
+        "BPF_OBJ_GET refused BPF_F_PATH_FD with EINVAL; now it takes a path relative to path_fd (absolute paths ignore it)");
+
+    /// <summary>LOOKUP_AND_DELETE_ELEM on the hash maps.</summary>
+    public static KernelChange HashLookupAndDelete { get; } = new("hash-lookup-and-delete", V6_1,
+        "mainline 5.14",
+        "BPF_MAP_LOOKUP_AND_DELETE_ELEM was for QUEUE and STACK only (ENOTSUPP on the hash maps) and had no flags field (any flag EINVAL, before the descriptor); now the hash maps have it, with BPF_F_LOCK");
+
+    /// <summary>PERCPU_ARRAY batches.</summary>
+    public static KernelChange PerCpuArrayBatches { get; } = new("percpu-array-batches", V6_1,
+        "mainline 5.x",
+        "PERCPU_ARRAY had no batch commands (ENOTSUPP); now it has the generic lookup and update batches");
+
+    /// <summary>The LRU's target_free.</summary>
+    public static KernelChange LruTargetFreeScales { get; } = new("lru-target-free-scales", V6_12,
+        "mainline 6.16 (d4adf1c9ee77), backported to 6.12.39",
+        "the common LRU moved LOCAL_FREE_TARGET (128) nodes to a CPU's free list at once, evicting for the rest, so a full small map lost every unreferenced element; now clamp((max_entries / ncpus) / 2, 1, 128)");
+
+    /// <summary>Every change, in the order of docs/kernels.md.</summary>
+    public static IReadOnlyList<KernelChange> All { get; } =
+    [
+        HashKeysLongerThanStack, MapsChargedToMemcg, ArrayValuesBeyondKmalloc, PerCpuValueLimitChecked,
+        BtfLoadChecksSpecialFields, UnsupportedSpinLockIsEopnotsupp, SpinLockRefusesWriteOnlyProg, SpinLockBlocksFreeze,
+        HashMapsCheckBtf, FreezeNeedsWritePermission, PathFd, HashLookupAndDelete, PerCpuArrayBatches, LruTargetFreeScales,
+    ];
+}
