@@ -52,6 +52,13 @@ public enum BpfElementFlags : ulong
     Exist = 2,
     /// <summary>BPF_F_LOCK: take the value's bpf_spin_lock.</summary>
     Lock = 4,
+    /// <summary>
+    /// BPF_F_CPU (Linux 7.0, per-CPU maps): the command reads or writes the value of one CPU only, the CPU number in the
+    /// upper 32 bits of the flags (<c>Cpu | (cpu &lt;&lt; 32)</c>); that value is value_size bytes, without padding.
+    /// </summary>
+    Cpu = 8,
+    /// <summary>BPF_F_ALL_CPUS (Linux 7.0, per-CPU maps): an update writes one value_size value to every CPU.</summary>
+    AllCpus = 16,
 }
 
 /// <summary>

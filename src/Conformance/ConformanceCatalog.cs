@@ -38,6 +38,7 @@ public static class ConformanceCatalog
         .. PinCases.All(),
         .. LruCases.All(),
         .. ObjectArgumentCases.All(),
+        .. CpuFlagCases.All(),
         .. LockstepCases.All(),
     ];
 

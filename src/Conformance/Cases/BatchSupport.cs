@@ -35,6 +35,13 @@ internal static class Batch
         ("bit-32", (BpfElementFlags)(1UL << 32)),
     ];
 
+    /// <summary>
+    /// Whether <paramref name="flags"/> of <see cref="InvalidElementFlags"/> is BPF_F_CPU on CPU 0 for a per-CPU map's
+    /// LOOKUP_BATCH or UPDATE_BATCH, which takes it where the kernel has the CPU flags (<see cref="KernelChanges.CpuFlags"/>).
+    /// </summary>
+    public static bool IsCpuFlagOf(BpfMapType type, BpfElementFlags flags, BatchCommand command) =>
+        flags == BpfElementFlags.Cpu && type.IsPerCpu() && command is BatchCommand.Lookup or BatchCommand.Update;
+
     /// <summary>Non-zero <c>batch.flags</c> values, named for case names (no bit is defined, reference §8.2).</summary>
     public static IReadOnlyList<(string Name, BpfBatchFlags Flags)> NonZeroBatchFlags { get; } =
     [
@@ -48,6 +55,9 @@ internal static class Batch
 
     /// <summary>The value stored under <paramref name="id"/> (a whole per-CPU value, padding included).</summary>
     public static byte[] Value(BpfMapHandle map, uint id) => Data.Value(map, (int)id + 1);
+
+    /// <summary>What the map keeps of <see cref="Value"/> of <paramref name="id"/> (<see cref="Elements.Stored"/>): what reads return.</summary>
+    public static byte[] Stored(ConformanceContext ctx, BpfMapHandle map, uint id) => Elements.Stored(ctx, map, Value(map, id));
 
     /// <summary>A second value for <paramref name="id"/>, distinct from <see cref="Value"/>.</summary>
     public static byte[] OtherValue(BpfMapHandle map, uint id) => Data.Value(map, (int)id + 101);
@@ -83,6 +93,7 @@ internal static class Batch
     {
         var n = slots ?? count;
         var call = new LookupCall(
+            ctx,
             map,
             nullOut ? [] : Data.U32(CursorSentinel),
             nullKeys ? [] : Filled(n * map.Layout.KeySize, KeySentinel),
@@ -166,7 +177,7 @@ internal static class Batch
 }
 
 /// <summary>The whole outcome of one lookup batch call: errno, count, and the three output buffers as left.</summary>
-internal sealed class LookupCall(BpfMapHandle map, byte[] outBatch, byte[] keys, byte[] values)
+internal sealed class LookupCall(ConformanceContext ctx, BpfMapHandle map, byte[] outBatch, byte[] keys, byte[] values)
 {
     public BpfMapHandle Map { get; } = map;
 
@@ -200,7 +211,7 @@ internal sealed class LookupCall(BpfMapHandle map, byte[] outBatch, byte[] keys,
 
     /// <summary>As <see cref="Expect(Errno, uint, uint?, IReadOnlyList{byte[]}, IReadOnlyList{byte[]})"/> with keys and values of ids.</summary>
     public void Expect(Errno errno, uint count, uint? outBatch, IReadOnlyList<uint> ids) =>
-        Expect(errno, count, outBatch, [.. ids.Select(id => Batch.Key(Map, id))], [.. ids.Select(id => Batch.Value(Map, id))]);
+        Expect(errno, count, outBatch, [.. ids.Select(id => Batch.Key(Map, id))], [.. ids.Select(id => Batch.Stored(ctx, Map, id))]);
 
     /// <summary>No out_batch, no key, no value was written; errno and count (as the kernel left it) are checked.</summary>
     public void ExpectUntouched(Errno errno, uint count) => Expect(errno, count, null, [], []);
@@ -306,7 +317,7 @@ internal sealed class BucketMap
 
     /// <summary>Checks that the map holds exactly <paramref name="ids"/>, with their values, in this order.</summary>
     public void ExpectHolds(ConformanceContext ctx, IEnumerable<uint> ids, string step) =>
-        Batch.ExpectMap(ctx, Map, ids.Select(id => (Batch.Key(Map, id), Batch.Value(Map, id))), step);
+        Batch.ExpectMap(ctx, Map, ids.Select(id => (Batch.Key(Map, id), Batch.Stored(ctx, Map, id))), step);
 
     /// <summary>Checks that the map still holds everything it was filled with, in iteration order.</summary>
     public void ExpectUnchanged(ConformanceContext ctx, string step = "the map afterwards") => ExpectHolds(ctx, Order, step);

@@ -74,6 +74,31 @@ internal static class Elements
         return Poisoned(map.Layout.ValueSize);
     }
 
+    /// <summary>
+    /// What the map keeps of a whole value written by user space: all of it, except per-CPU padding where the kernel
+    /// stores value_size bytes per CPU (<see cref="KernelChanges.PerCpuPaddingNotStored"/>), which reads back as zeros.
+    /// </summary>
+    public static byte[] Stored(ConformanceContext ctx, BpfMapHandle map, byte[] written)
+    {
+        ArgumentNullException.ThrowIfNull(ctx);
+        ArgumentNullException.ThrowIfNull(map);
+        ArgumentNullException.ThrowIfNull(written);
+        var layout = map.Layout;
+        var padding = (int)(layout.PerCpuSlotSize - map.Spec.ValueSize);
+        if (!layout.IsPerCpu || padding == 0 || !ctx.Since(KernelChanges.PerCpuPaddingNotStored))
+        {
+            return written;
+        }
+
+        var stored = written.ToArray();
+        for (var offset = 0; offset + (int)layout.PerCpuSlotSize <= stored.Length; offset += (int)layout.PerCpuSlotSize)
+        {
+            stored.AsSpan(offset + (int)map.Spec.ValueSize, padding).Clear();
+        }
+
+        return stored;
+    }
+
     /// <summary>Updates key <paramref name="id"/> with <c>Data.Value(map, seed)</c>; the update must succeed.</summary>
     public static void Put(ConformanceContext ctx, BpfMapHandle map, uint id, int seed)
     {
@@ -101,7 +126,7 @@ internal static class Elements
         ArgumentNullException.ThrowIfNull(ctx);
         var value = PoisonedValue(map);
         Expect.Errno(Errno.None, ctx.Backend.Lookup(map, Key(map, id), value), $"{step}: lookup of key {id}");
-        Expect.Bytes(Data.Value(map, seed), value, $"{step}: value of key {id}");
+        Expect.Bytes(Stored(ctx, map, Data.Value(map, seed)), value, $"{step}: value of key {id}");
     }
 
     /// <summary>Key <paramref name="id"/> is absent (LOOKUP gives ENOENT and writes nothing).</summary>
@@ -129,7 +154,7 @@ internal static class Elements
     {
         ArgumentNullException.ThrowIfNull(ctx);
         Expect.Contents(
-            entries.Select(e => (Key(map, e.Id), Data.Value(map, e.Seed))),
+            entries.Select(e => (Key(map, e.Id), Stored(ctx, map, Data.Value(map, e.Seed)))),
             Maps.Dump(ctx.Backend, map),
             step);
     }

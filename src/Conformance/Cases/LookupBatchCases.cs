@@ -29,12 +29,17 @@ internal static class LookupBatchCases
             var shape = HashShape.For(type);
             foreach (var (name, flags) in Batch.InvalidElementFlags)
             {
-                yield return new ConformanceCase($"{area}/{t}/elem-flags-{name}-gives-einval-and-touches-nothing", "§8.2", ctx =>
+                void Refused(ConformanceContext ctx)
                 {
                     var m = shape.Create(ctx, type);
                     Batch.Lookup(ctx, m.Map, andDelete, null, 4, elementFlags: flags).ExpectUntouched(Errno.EINVAL, 4);
                     m.ExpectUnchanged(ctx);
-                });
+                }
+
+                yield return Batch.IsCpuFlagOf(type, flags, command)
+                    ? new ConformanceCase($"{area}/{t}/elem-flags-{name}-{KernelChanges.CpuFlags.Outcomes("reads-cpu-0s-values", "gives-einval-and-touches-nothing")}", "§8.2",
+                        ctx => (ctx.Since(KernelChanges.CpuFlags) ? c => CpuFlagCases.LookupBatchOnCpu(c, type, 0) : (Action<ConformanceContext>)Refused)(ctx))
+                    : new ConformanceCase($"{area}/{t}/elem-flags-{name}-gives-einval-and-touches-nothing", "§8.2", Refused);
             }
 
             foreach (var (name, flags) in Batch.NonZeroBatchFlags)
@@ -269,12 +274,17 @@ internal static class LookupBatchCases
             var t = Maps.Slug(type);
             foreach (var (name, flags) in Batch.InvalidElementFlags)
             {
-                yield return new ConformanceCase($"lookup-batch/{t}/elem-flags-{name}-gives-einval-and-touches-nothing", "§8.2", ctx =>
+                void Refused(ConformanceContext ctx)
                 {
                     var map = ArrayOf(ctx, type);
                     Batch.Lookup(ctx, map, false, null, 4, elementFlags: flags).ExpectUntouched(Errno.EINVAL, 4);
                     ExpectArrayOf(ctx, map);
-                });
+                }
+
+                yield return Batch.IsCpuFlagOf(type, flags, BatchCommand.Lookup)
+                    ? new ConformanceCase($"lookup-batch/{t}/elem-flags-{name}-{KernelChanges.CpuFlags.Outcomes("reads-cpu-0s-values", "gives-einval-and-touches-nothing")}", "§8.2",
+                        ctx => (ctx.Since(KernelChanges.CpuFlags) ? c => CpuFlagCases.LookupBatchOnCpu(c, type, 0) : (Action<ConformanceContext>)Refused)(ctx))
+                    : new ConformanceCase($"lookup-batch/{t}/elem-flags-{name}-gives-einval-and-touches-nothing", "§8.2", Refused);
             }
 
             foreach (var (name, flags) in Batch.NonZeroBatchFlags)

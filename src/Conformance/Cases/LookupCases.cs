@@ -19,6 +19,9 @@ internal static class LookupCases
         ("bit-63", (BpfElementFlags)(1UL << 63)),
     ];
 
+    /// <summary>The name part of the per-CPU padding cases (<see cref="KernelChanges.PerCpuPaddingNotStored"/>).</summary>
+    public static string PaddingOutcome { get; } = KernelChanges.PerCpuPaddingNotStored.Outcomes("with-zero-padding", "with-its-padding");
+
     public static IEnumerable<ConformanceCase> All()
     {
         foreach (var type in Types)
@@ -137,7 +140,7 @@ internal static class LookupCases
 
         foreach (var (name, flags) in BadFlags)
         {
-            yield return Case($"flags-{name}-gives-einval", ctx =>
+            void Refused(ConformanceContext ctx)
             {
                 var map = Fixture(ctx, type);
                 var before = Elements.Snapshot(ctx, map);
@@ -145,7 +148,22 @@ internal static class LookupCases
                 Expect.Errno(Errno.EINVAL, ctx.Backend.Lookup(map, Elements.Key(map, 1), value, flags), "lookup");
                 Expect.Bytes(Elements.PoisonedValue(map), value, "the value buffer after EINVAL");
                 Elements.Unchanged(ctx, map, before, "after the lookup");
-            });
+            }
+
+            // 8 is BPF_F_CPU on CPU 0 where the per-CPU maps take the CPU flags.
+            yield return flags == BpfElementFlags.Cpu && type.IsPerCpu()
+                ? Case($"flags-{name}-{KernelChanges.CpuFlags.Outcomes("reads-cpu-0s-value", "gives-einval")}", ctx =>
+                {
+                    if (!ctx.Since(KernelChanges.CpuFlags))
+                    {
+                        Refused(ctx);
+                        return;
+                    }
+
+                    var map = Fixture(ctx, type);
+                    CpuFlagCases.ExpectCpuValue(ctx, map, Elements.Key(map, 1), 0, Data.Value(map, 1));
+                })
+                : Case($"flags-{name}-gives-einval", Refused);
         }
 
         yield return Case("null-key-gives-efault", ctx =>
@@ -183,7 +201,7 @@ internal static class LookupCases
                 if (type.IsPerCpu())
                 {
                     yield return new ConformanceCase(
-                        $"lookup/{slug}/value-size-{valueSize}-returns-every-cpu-slot-with-its-padding", "§2", ctx =>
+                        $"lookup/{slug}/value-size-{valueSize}-returns-every-cpu-slot-{(valueSize % 8 == 0 ? "with-its-padding" : PaddingOutcome)}", "§2", ctx =>
                         {
                             var map = ctx.CreateMap(Maps.Spec(type, valueSize: valueSize));
                             var layout = map.Layout;
@@ -200,9 +218,10 @@ internal static class LookupCases
                             // A longer buffer: the bytes past the per-CPU value stay untouched.
                             var read = Elements.Poisoned(layout.ValueSize + 8);
                             Expect.Errno(Errno.None, ctx.Backend.Lookup(map, Elements.Key(map, 3), read), "lookup");
+                            var stored = Elements.Stored(ctx, map, written);
                             for (var cpu = 0; cpu < ctx.Cpus; cpu++)
                             {
-                                Expect.Bytes(Data.Bytes(100 + cpu, layout.PerCpuSlotSize),
+                                Expect.Bytes(stored.AsSpan((int)layout.SlotOffset(cpu), (int)layout.PerCpuSlotSize),
                                     read.AsSpan((int)layout.SlotOffset(cpu), (int)layout.PerCpuSlotSize), $"CPU {cpu}'s slot");
                             }
 

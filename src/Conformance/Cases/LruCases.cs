@@ -348,7 +348,25 @@ internal static class LruCases
                      ("f-lock-with-exist", BpfElementFlags.Lock | BpfElementFlags.Exist), ("bit-32", (BpfElementFlags)(1UL << 32)),
                  })
         {
-            yield return Update($"flags-{name}-gives-einval", (ctx, map) => Fails(ctx, map, 9, flags, Errno.EINVAL));
+            // LRU_PERCPU_HASH takes 3 (as BPF_ANY) and 8 (BPF_F_CPU on CPU 0) where the per-CPU maps have the CPU flags.
+            var accepted = type == BpfMapType.LruPerCpuHash && flags is (BpfElementFlags)3 or BpfElementFlags.Cpu;
+            yield return !accepted
+                ? Update($"flags-{name}-gives-einval", (ctx, map) => Fails(ctx, map, 9, flags, Errno.EINVAL))
+                : Update($"flags-{name}-{KernelChanges.CpuFlags.Outcomes(flags == BpfElementFlags.Cpu ? "inserts-cpu-0s-value" : "inserts-as-bpf-any", "gives-einval")}", (ctx, map) =>
+                {
+                    if (!ctx.Since(KernelChanges.CpuFlags))
+                    {
+                        Fails(ctx, map, 9, flags, Errno.EINVAL);
+                        return;
+                    }
+
+                    var sent = Data.Value(map, 99);
+                    Expect.Errno(Errno.None, ctx.Backend.Update(map, Key(9), sent, flags), "update");
+                    var stored = flags == BpfElementFlags.Cpu ? new byte[map.Layout.ValueSize] : Elements.Stored(ctx, map, sent);
+                    sent.AsSpan(0, (int)map.Spec.ValueSize).CopyTo(stored);
+                    Expect.Contents([(Key(1), Data.Value(map, 1)), (Key(2), Data.Value(map, 2)), (Key(3), Data.Value(map, 3)), (Key(9), stored)],
+                        Maps.Dump(ctx.Backend, map), "the map with key 9");
+                });
         }
 
         yield return Update("null-key-gives-efault", (ctx, map) =>
@@ -380,7 +398,11 @@ internal static class LruCases
         };
         foreach (var row in rows)
         {
-            yield return Case(type, $"pinned-update-of-a-full-map-{row.Name}-gives-{row.Expected.ToString().ToLowerInvariant()}-and-evicts-nothing", "§1.4", ctx =>
+            // Where the per-CPU maps take the CPU flags, LRU_PERCPU_HASH updates accept 3 as BPF_ANY (no NOEXIST or
+            // EXIST for equality): it takes a node and inserts.
+            var refused = $"gives-{row.Expected.ToString().ToLowerInvariant()}-and-evicts-nothing";
+            var acceptedSince = type == BpfMapType.LruPerCpuHash && row.Flags == (BpfElementFlags)3 ? KernelChanges.CpuFlags : null;
+            yield return Case(type, $"pinned-update-of-a-full-map-{row.Name}-{acceptedSince?.Outcomes("inserts-as-bpf-any", refused) ?? refused}", "§1.4", ctx =>
             {
                 using var pin = ctx.PinToCpu(0);
                 var map = ctx.CreateMap(Spec(type, 16) with { Flags = Spec(type, 16).Flags | row.Created });
@@ -398,6 +420,13 @@ internal static class LruCases
 
                 var key = row.NullKey ? [] : Key(99);
                 var value = row.NullValue ? [] : Data.Value(map, 99);
+                if (acceptedSince is not null && ctx.Since(acceptedSince))
+                {
+                    Expect.Errno(model.Update(99, BpfElementFlags.Any), ctx.Backend.Update(map, key, value, row.Flags), "the update, as BPF_ANY");
+                    ExpectKeys(ctx, map, model, "afterwards: as after a BPF_ANY insert");
+                    return;
+                }
+
                 Expect.Errno(row.Expected, ctx.Backend.Update(map, key, value, row.Flags), "the update");
                 ExpectKeys(ctx, map, model, "afterwards: nothing evicted");
             });

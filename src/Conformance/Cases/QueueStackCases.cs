@@ -289,16 +289,21 @@ internal static class QueueStackCases
             ("peek-with-f-lock-and-a-key", BpfMapFlags.None, false, false,
                 (b, m) => b.Lookup(m, Data.U32(0), Elements.PoisonedValue(m), BpfElementFlags.Lock), Errno.EINVAL),
         };
-        // Where LOOKUP_AND_DELETE_ELEM had no flags field, any flag was a stray attr byte: EINVAL before the handle.
-        (KernelChange Change, Errno Before)? Changed(string name) =>
-            name == "pop-through-a-handle-created-rdonly-with-f-lock" ? (KernelChanges.HashLookupAndDelete, Errno.EINVAL) : null;
+        // Where LOOKUP_AND_DELETE_ELEM had no flags field, any flag was a stray attr byte: EINVAL before the handle;
+        // LOOKUP_ELEM (peek) checks its flags after the permission check since bpf_map_check_op_flags.
+        (KernelChange Change, Errno Before, Errno Since)? Changed(string name) => name switch
+        {
+            "pop-through-a-handle-created-rdonly-with-f-lock" => (KernelChanges.HashLookupAndDelete, Errno.EINVAL, Errno.EPERM),
+            "peek-through-a-handle-created-wronly-with-flags-3" => (KernelChanges.LookupFlagsAfterPermission, Errno.EINVAL, Errno.EPERM),
+            _ => null,
+        };
         foreach (var row in orders)
         {
             var changed = Changed(row.Name);
-            var outcome = changed is var (change, before) ? Elements.Outcomes(change, before, row.Expected) : Elements.Outcome(row.Expected);
+            var outcome = changed is var (change, before, since) ? Elements.Outcomes(change, before, since) : Elements.Outcome(row.Expected);
             yield return new ConformanceCase($"check-order/{slug}/{row.Name}-{outcome}", "§1.4", ctx =>
             {
-                var expected = changed is var (change, before) ? ctx.Pick(change, before, row.Expected) : row.Expected;
+                var expected = changed is var (change, before, since) ? ctx.Pick(change, before, since) : row.Expected;
                 var map = ctx.CreateMap(new BpfMapSpec(type, 0, 8, 3) { Flags = row.Created });
                 var writer = row.Created == BpfMapFlags.ReadOnly ? Objects.OpenById(ctx, map) : map;
                 int[] seeds = row.Empty ? [] : [1, 2, 3];

@@ -93,7 +93,7 @@ internal static class SpinLockCases
             Expect.Errno(OK, b.Update(map, key, value), "update without F_LOCK");
             var whole = Elements.PoisonedValue(map);
             Expect.Errno(OK, b.Lookup(map, key, whole), "lookup");
-            Expect.Bytes(value, whole, "without a lock the value reads back whole");
+            Expect.Bytes(Elements.Stored(ctx, map, value), whole, "without a lock the value reads back whole");
             Expect.Errno(Errno.EINVAL, b.Lookup(map, key, whole, Lock), "lookup with F_LOCK without a lock");
             return false;
         }
@@ -580,7 +580,7 @@ internal static class SpinLockCases
                 {
                     var read = Elements.PoisonedValue(map);
                     Expect.Errno(OK, ctx.Backend.Lookup(map, Batch.Key(map, id), read), $"lookup of key {id}");
-                    Expect.Bytes(Batch.Value(map, id), read, $"key {id} still holds its value");
+                    Expect.Bytes(Batch.Stored(ctx, map, id), read, $"key {id} still holds its value");
                 }
             }
 

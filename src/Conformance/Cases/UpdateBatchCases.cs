@@ -279,7 +279,7 @@ internal static class UpdateBatchCases
                 {
                     var map = ctx.CreateMap(Maps.Spec(type, maxEntries: 3, valueSize: valueSize));
                     ExpectResult(Update(ctx, map, [0, 1, 2]), Errno.None, 3);
-                    Batch.ExpectMapSet(ctx, map, new uint[] { 0, 1, 2 }.Select(id => (Batch.Key(map, id), Batch.Value(map, id))), "the map afterwards");
+                    Batch.ExpectMapSet(ctx, map, new uint[] { 0, 1, 2 }.Select(id => (Batch.Key(map, id), Batch.Stored(ctx, map, id))), "the map afterwards");
                 });
             }
         }
@@ -293,11 +293,16 @@ internal static class UpdateBatchCases
             var t = Maps.Slug(type);
             foreach (var (name, flags) in Batch.InvalidElementFlags)
             {
-                yield return new ConformanceCase($"update-batch/{t}/elem-flags-{name}-gives-einval-count-untouched-and-writes-nothing", "§8.2", ctx =>
+                void Refused(ConformanceContext ctx)
                 {
                     var map = BatchSupportMatrix.Filled(ctx, type);
                     BatchSupportMatrix.ExpectRefusedUntouched(ctx, map, BatchCommand.Update, Errno.EINVAL, flags, BpfBatchFlags.None);
-                });
+                }
+
+                yield return Batch.IsCpuFlagOf(type, flags, BatchCommand.Update)
+                    ? new ConformanceCase($"update-batch/{t}/elem-flags-{name}-{KernelChanges.CpuFlags.Outcomes("writes-cpu-0s-values", "gives-einval-count-untouched-and-writes-nothing")}", "§8.2",
+                        ctx => (ctx.Since(KernelChanges.CpuFlags) ? c => CpuFlagCases.UpdateBatchWith(c, type, flags) : (Action<ConformanceContext>)Refused)(ctx))
+                    : new ConformanceCase($"update-batch/{t}/elem-flags-{name}-gives-einval-count-untouched-and-writes-nothing", "§8.2", Refused);
             }
 
             foreach (var (name, flags) in Batch.NonZeroBatchFlags)

@@ -79,16 +79,42 @@ internal static class UpdateCases
         {
             foreach (var (name, flags) in BadFlags)
             {
-                yield return Case($"flags-{name}-on-a-new-key-gives-einval", ctx =>
+                void Refused(ConformanceContext ctx)
                 {
                     var map = Fixture(ctx);
                     FailsAndChangesNothing(ctx, map, 9, flags, Errno.EINVAL);
                     Elements.Absent(ctx, map, 9, "the key was not inserted");
-                });
+                }
+
+                yield return AcceptedOnPerCpu(type, flags) is { } accepted
+                    ? Case($"flags-{name}-on-a-new-key-{KernelChanges.CpuFlags.Outcomes(accepted, "gives-einval")}", ctx =>
+                    {
+                        if (!ctx.Since(KernelChanges.CpuFlags))
+                        {
+                            Refused(ctx);
+                            return;
+                        }
+
+                        var map = Fixture(ctx);
+                        ExpectWritten(ctx, map, 9, flags, "the map with the new key");
+                    })
+                    : Case($"flags-{name}-on-a-new-key-gives-einval", Refused);
             }
 
-            yield return Case("flags-3-on-an-existing-key-gives-einval", ctx =>
-                FailsAndChangesNothing(ctx, Fixture(ctx), 1, (BpfElementFlags)3, Errno.EINVAL));
+            yield return AcceptedOnPerCpu(type, (BpfElementFlags)3) is { } replaced
+                ? Case($"flags-3-on-an-existing-key-{KernelChanges.CpuFlags.Outcomes(replaced, "gives-einval")}", ctx =>
+                {
+                    var map = Fixture(ctx);
+                    if (!ctx.Since(KernelChanges.CpuFlags))
+                    {
+                        FailsAndChangesNothing(ctx, map, 1, (BpfElementFlags)3, Errno.EINVAL);
+                        return;
+                    }
+
+                    ExpectWritten(ctx, map, 1, (BpfElementFlags)3, "the map with key 1 replaced");
+                })
+                : Case("flags-3-on-an-existing-key-gives-einval", ctx =>
+                    FailsAndChangesNothing(ctx, Fixture(ctx), 1, (BpfElementFlags)3, Errno.EINVAL));
         }
 
         yield return Case("null-key-gives-efault", ctx =>
@@ -262,13 +288,28 @@ internal static class UpdateCases
             Expect.Errno(Errno.None, ctx.Backend.Update(map, Data.U32(7), Data.Value(map, 77)), "update");
             ExpectArray(ctx, map, new() { [1] = 1, [2] = 2, [3] = 3, [7] = 77 });
         });
-        yield return Case("flags-3-on-index-max-entries-gives-einval", ctx =>
-            FailsAndChangesNothing(ctx, Fixture(ctx), 8, (BpfElementFlags)3, Errno.EINVAL));
+        yield return type.IsPerCpu()
+            ? Case($"flags-3-on-index-max-entries-{Elements.Outcomes(KernelChanges.CpuFlags, Errno.EINVAL, Errno.E2BIG)}", ctx =>
+                FailsAndChangesNothing(ctx, Fixture(ctx), 8, (BpfElementFlags)3, ctx.Pick(KernelChanges.CpuFlags, Errno.EINVAL, Errno.E2BIG)))
+            : Case("flags-3-on-index-max-entries-gives-einval", ctx =>
+                FailsAndChangesNothing(ctx, Fixture(ctx), 8, (BpfElementFlags)3, Errno.EINVAL));
 
         foreach (var (name, flags) in BadFlags)
         {
-            yield return Case($"flags-{name}-on-a-valid-index-gives-einval", ctx =>
-                FailsAndChangesNothing(ctx, Fixture(ctx), 2, flags, Errno.EINVAL));
+            yield return AcceptedOnPerCpu(type, flags) is { } accepted
+                ? Case($"flags-{name}-on-a-valid-index-{KernelChanges.CpuFlags.Outcomes(accepted, "gives-einval")}", ctx =>
+                {
+                    var map = Fixture(ctx);
+                    if (!ctx.Since(KernelChanges.CpuFlags))
+                    {
+                        FailsAndChangesNothing(ctx, map, 2, flags, Errno.EINVAL);
+                        return;
+                    }
+
+                    ExpectWritten(ctx, map, 2, flags, "the array with index 2 written");
+                })
+                : Case($"flags-{name}-on-a-valid-index-gives-einval", ctx =>
+                    FailsAndChangesNothing(ctx, Fixture(ctx), 2, flags, Errno.EINVAL));
         }
 
         yield return Case("key-is-a-little-endian-u32-index", ctx =>
@@ -301,7 +342,7 @@ internal static class UpdateCases
 
         if (type.IsPerCpu())
         {
-            yield return Case("writes-every-cpu-slot-with-its-padding", ctx =>
+            yield return Case($"writes-every-cpu-slot-{LookupCases.PaddingOutcome}", ctx =>
             {
                 var map = ctx.CreateMap(Maps.Spec(type, valueSize: 5));
                 var value = new byte[map.Layout.ValueSize];
@@ -313,9 +354,38 @@ internal static class UpdateCases
                 Expect.Errno(Errno.None, ctx.Backend.Update(map, Data.U32(4), value), "update");
                 var read = Elements.PoisonedValue(map);
                 Expect.Errno(Errno.None, ctx.Backend.Lookup(map, Data.U32(4), read), "lookup");
-                Expect.Bytes(value, read, "every CPU's slot, padding included");
+                Expect.Bytes(Elements.Stored(ctx, map, value), read, "every CPU's slot, padding as the kernel stores it");
             });
         }
+    }
+
+    /// <summary>
+    /// What a per-CPU update with <paramref name="flags"/> does where the per-CPU maps take the CPU flags: 3 is no
+    /// NOEXIST or EXIST for equality, so it writes as BPF_ANY; 8 is BPF_F_CPU on CPU 0. Null for other flags and maps.
+    /// </summary>
+    private static string? AcceptedOnPerCpu(BpfMapType type, BpfElementFlags flags) => type.IsPerCpu() ? flags switch
+    {
+        (BpfElementFlags)3 => "writes-as-bpf-any",
+        BpfElementFlags.Cpu => "writes-cpu-0s-value",
+        _ => null,
+    } : null;
+
+    // The update of `id` with `flags` (3 or BPF_F_CPU on CPU 0) and the value FailsAndChangesNothing sends succeeds,
+    // and changes only that element: the whole value, or CPU 0's value_size bytes (zeros elsewhere for a new key).
+    private static void ExpectWritten(ConformanceContext ctx, BpfMapHandle map, uint id, BpfElementFlags flags, string step)
+    {
+        var before = Maps.Dump(ctx.Backend, map).ToDictionary(e => Data.ReadU32(e.Key), e => e.Value);
+        var sent = Data.Value(map, 99);
+        Expect.Errno(Errno.None, ctx.Backend.Update(map, Elements.Key(map, id), sent, flags), $"update of key {id} with flags {(ulong)flags}");
+        var expected = Elements.Stored(ctx, map, sent);
+        if (flags == BpfElementFlags.Cpu)
+        {
+            expected = before.TryGetValue(id, out var old) ? old.ToArray() : new byte[map.Layout.ValueSize];
+            sent.AsSpan(0, (int)map.Spec.ValueSize).CopyTo(expected);
+        }
+
+        before[id] = expected;
+        Expect.Contents(before.Select(e => (Elements.Key(map, e.Key), e.Value)), Maps.Dump(ctx.Backend, map), step);
     }
 
     /// <summary>The update fails with <paramref name="expected"/> and the map is exactly as before.</summary>

@@ -18,13 +18,21 @@ public sealed record KernelChange(string Name, LinuxKernelVersion Since, string 
     /// </summary>
     public IReadOnlyList<LinuxKernelVersion> BuildsDiffer { get; init; } = [];
 
+    /// <summary>
+    /// The first profile that answers the old way again, for a change that later kernels do not have (a stable
+    /// release's own patch); null when every later profile answers the new way.
+    /// </summary>
+    public LinuxKernelVersion? Until { get; init; }
+
     /// <summary>Whether kernels judged against <paramref name="profile"/> answer the new way.</summary>
-    public bool AppliesTo(LinuxKernelVersion profile) => profile >= Since;
+    public bool AppliesTo(LinuxKernelVersion profile) => profile >= Since && (Until is not { } until || profile < until);
 
     /// <summary>
     /// The name part for a case that gives <paramref name="since"/> from <see cref="Since"/> on and
-    /// <paramref name="before"/> before it: <c>succeeds-or-gives-e2big-before-6.1</c>.
+    /// <paramref name="before"/> before it: <c>succeeds-or-gives-e2big-before-6.1</c> (<c>…-on-6.12-only</c> with
+    /// <see cref="Until"/>).
     /// </summary>
     public string Outcomes(string since, string before) =>
-        $"{since}-or-{before}-before-{Since}" + (BuildsDiffer.Count == 0 ? "" : $"-either-by-build-on-{string.Join("-and-", BuildsDiffer)}");
+        (Until is { } until ? $"{since}-from-{Since}-until-{until}-or-{before}" : $"{since}-or-{before}-before-{Since}")
+        + (BuildsDiffer.Count == 0 ? "" : $"-either-by-build-on-{string.Join("-and-", BuildsDiffer)}");
 }

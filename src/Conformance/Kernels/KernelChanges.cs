@@ -10,6 +10,7 @@ public static class KernelChanges
     private static readonly LinuxKernelVersion V6_1 = new(6, 1);
     private static readonly LinuxKernelVersion V6_12 = new(6, 12);
     private static readonly LinuxKernelVersion V6_18 = new(6, 18);
+    private static readonly LinuxKernelVersion V7_2 = new(7, 2);
 
     /// <summary>Hash keys longer than MAX_BPF_STACK, and one bound for key and value together.</summary>
     public static KernelChange HashKeysLongerThanStack { get; } = new("hash-keys-longer-than-stack", V6_1,
@@ -84,11 +85,46 @@ public static class KernelChanges
         "mainline 6.16 (d4adf1c9ee77), backported to 6.12.39",
         "the common LRU moved LOCAL_FREE_TARGET (128) nodes to a CPU's free list at once, evicting for the rest, so a full small map lost every unreferenced element; now clamp((max_entries / ncpus) / 2, 1, 128)");
 
+    /// <summary>BPF_F_RDONLY|BPF_F_WRONLY refused last at create.</summary>
+    public static KernelChange AccessFlagsCheckedLast { get; } = new("access-flags-checked-last", V7_2,
+        "mainline 7.x (map_create reworked; commit not identified)",
+        "BPF_MAP_CREATE refused BPF_F_RDONLY|BPF_F_WRONLY before the map type's checks; now last, after allocation and BTF (an LRU map with BPF_F_NO_PREALLOC and both gives ENOTSUPP)");
+
+    /// <summary>LOOKUP_ELEM checks its flags after the permission check.</summary>
+    public static KernelChange LookupFlagsAfterPermission { get; } = new("lookup-flags-after-permission", V7_2,
+        "mainline 6.19 (8f6ddc058760, bpf_map_check_op_flags)",
+        "BPF_MAP_LOOKUP_ELEM refused invalid flags before resolving the descriptor (EINVAL through a write-only handle); now after its read permission (EPERM)");
+
+    /// <summary>BPF_F_CPU and BPF_F_ALL_CPUS.</summary>
+    public static KernelChange CpuFlags { get; } = new("cpu-flags", V7_2,
+        "mainline 7.0 (2b421662c788 and the BPF_F_CPU series: 8eb76cb03f0f, c6936161fd55)",
+        "per-CPU maps take BPF_F_CPU (8, CPU in the upper 32 bits; ERANGE past the possible CPUs) in lookups, updates and their batches, and BPF_F_ALL_CPUS (16) in updates: one CPU's value_size bytes; bpf_map_check_op_flags refuses upper bits without BPF_F_CPU and the CPU flags elsewhere before the key and value are copied (EINVAL, not EFAULT), and the per-CPU updates accept low flags up to 16, comparing NOEXIST and EXIST for equality (flags 3 update like BPF_ANY)");
+
+    /// <summary>Per-CPU padding is no longer stored.</summary>
+    public static KernelChange PerCpuPaddingNotStored { get; } = new("per-cpu-padding-not-stored", V7_2,
+        "mainline 7.0 (the BPF_F_CPU series: updates copy value_size bytes per CPU)",
+        "per-CPU maps kept the padding bytes user space wrote up to each 8-byte slot; now only value_size bytes per CPU are stored and the padding reads as zeros");
+
+    /// <summary>struct bpf_map_info with map_extra.</summary>
+    public static KernelChange MapInfoHasMapExtra { get; } = new("map-info-has-map-extra", V6_1,
+        "mainline 5.16 (bloom filter maps)",
+        "BPF_OBJ_GET_INFO_BY_FD filled 80 bytes of struct bpf_map_info; now 88 and more (map_extra, later the map hash): the fields BpfMapInfo reports are in the first 40 on every kernel");
+
+    /// <summary>Queue and stack elements bounded to 4 GiB, on 6.12 only.</summary>
+    public static KernelChange QueueStackElementsBelow4GiB { get; } = new("queue-stack-elements-below-4-gib", V6_12,
+        "seen on 6.12.117 (Debian 13) only: not in mainline 6.18 or 7.2; commit not identified",
+        "QUEUE and STACK: (max_entries + 1) × value_size of 4 GiB or more is E2BIG at create, whatever the memory; elsewhere such a map is allocated, or ENOMEM")
+    {
+        Until = V6_18,
+    };
+
     /// <summary>Every change, in the order of docs/kernels.md.</summary>
     public static IReadOnlyList<KernelChange> All { get; } =
     [
         HashKeysLongerThanStack, MapsChargedToMemcg, ArrayValuesBeyondKmalloc, PerCpuValueLimitChecked,
         BtfLoadChecksSpecialFields, UnsupportedSpinLockIsEopnotsupp, SpinLockRefusesWriteOnlyProg, SpinLockBlocksFreeze,
         HashMapsCheckBtf, FreezeNeedsWritePermission, PathFd, HashLookupAndDelete, PerCpuArrayBatches, LruTargetFreeScales,
+        AccessFlagsCheckedLast, LookupFlagsAfterPermission, CpuFlags, PerCpuPaddingNotStored, MapInfoHasMapExtra,
+        QueueStackElementsBelow4GiB,
     ];
 }

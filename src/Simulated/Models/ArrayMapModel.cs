@@ -39,10 +39,10 @@ internal sealed class ArrayMapModel(BpfMapSpec spec, BpfMapLayout layout, Kernel
     }
 
     /// <inheritdoc />
-    public override Errno UpdateElement(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, BpfElementFlags flags)
+    public override Errno UpdateElement(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, BpfElementFlags flags, bool byProgram = false)
     {
         var index = KernelRules.ReadU32(key);
-        var errno = KernelRules.ArrayUpdate(index, MaxEntries, flags);
+        var errno = KernelRules.ArrayUpdate(this, index, flags, byProgram);
         if (errno != Errno.None)
         {
             return errno;

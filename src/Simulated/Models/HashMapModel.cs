@@ -78,9 +78,9 @@ internal sealed class HashMapModel : MapModel
     }
 
     /// <inheritdoc />
-    public override Errno UpdateElement(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, BpfElementFlags flags)
+    public override Errno UpdateElement(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, BpfElementFlags flags, bool byProgram = false)
     {
-        var errno = KernelRules.UpdateFlags(flags);
+        var errno = KernelRules.UpdateFlags(this, flags, byProgram);
         if (errno != Errno.None)
         {
             return errno;
@@ -185,7 +185,7 @@ internal sealed class HashMapModel : MapModel
     public override Errno LookupBatch(ReadOnlySpan<byte> inBatch, Span<byte> outBatch, Span<byte> keys, Span<byte> values,
         ref uint count, BpfElementFlags elementFlags, BpfBatchFlags flags, bool andDelete)
     {
-        var errno = KernelRules.HashLookupBatchFlags(this, elementFlags, flags);
+        var errno = KernelRules.HashLookupBatchFlags(this, elementFlags, flags, andDelete);
         if (errno != Errno.None)
         {
             return errno;
@@ -246,7 +246,7 @@ internal sealed class HashMapModel : MapModel
                     element.Key.CopyTo(keys[(int)(total * (uint)KeySize)..]);
                     if (valuesFault == Errno.None)
                     {
-                        element.Value.CopyTo(values[(int)(total * (uint)ValueSize)..]);
+                        CopyValueOut(element.Value, values, total, elementFlags);
                     }
                 }
 

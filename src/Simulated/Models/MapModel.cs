@@ -95,8 +95,11 @@ internal abstract class MapModel
     /// <summary>The lookup operation (peek for queues and stacks): copies the value into <paramref name="destination"/>.</summary>
     public abstract Errno LookupElement(ReadOnlySpan<byte> key, Span<byte> destination);
 
-    /// <summary>The update operation (push for queues and stacks) with the command's flags.</summary>
-    public abstract Errno UpdateElement(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, BpfElementFlags flags);
+    /// <summary>
+    /// The update operation (push for queues and stacks) with the command's flags; <paramref name="byProgram"/> when
+    /// a BPF program calls it (the helper keeps the flag rules the syscall's per-CPU paths changed).
+    /// </summary>
+    public abstract Errno UpdateElement(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, BpfElementFlags flags, bool byProgram = false);
 
     /// <summary>The delete operation.</summary>
     public abstract Errno DeleteElement(ReadOnlySpan<byte> key);
@@ -116,6 +119,18 @@ internal abstract class MapModel
         throw new InvalidOperationException($"{Spec.Type} maps have no lookup batch of their own.");
 
     /// <summary>
+    /// Copies a whole stored value into element <paramref name="index"/> of a batch values buffer: the whole value, or
+    /// with BPF_F_CPU the value_size bytes of that CPU's slot, at the stride the flags give
+    /// (<see cref="Rules.KernelRules.UserValueSize"/>).
+    /// </summary>
+    public void CopyValueOut(ReadOnlySpan<byte> stored, Span<byte> values, uint index, BpfElementFlags flags)
+    {
+        var size = Rules.KernelRules.UserValueSize(this, flags);
+        var source = size < ValueSize ? stored.Slice((int)Layout.SlotOffset((int)((ulong)flags >> 32)), size) : stored[..size];
+        source.CopyTo(values[(int)(index * (uint)size)..]);
+    }
+
+    /// <summary>
     /// A buffer of <paramref name="length"/> bytes for the command running under <see cref="Gate"/>, made once per map
     /// (kernel commands use buffers of their own too), so that commands allocate nothing in steady state. Its contents
     /// are whatever the last command left; a command must not hold it across a call to another that uses it.
@@ -133,27 +148,41 @@ internal abstract class MapModel
     /// <summary>Drops every element once the last handle is closed.</summary>
     protected abstract void Free();
 
-    /// <summary>A stored copy of a user value (§9.2: the lock bytes are never taken from user space, and read as 0).</summary>
+    /// <summary>
+    /// A stored copy of a user value (§9.2: the lock bytes are never taken from user space, and read as 0; per-CPU
+    /// padding only where the kernel keeps it).
+    /// </summary>
     protected byte[] NewValue(ReadOnlySpan<byte> value)
     {
         var stored = value[..ValueSize].ToArray();
-        ClearSpinLock(stored);
+        ClearUnstoredBytes(stored);
         return stored;
     }
 
-    /// <summary>Overwrites a stored value in place with a user value, the lock bytes excepted (§9.2).</summary>
+    /// <summary>Overwrites a stored value in place with a user value, the bytes the kernel does not store excepted.</summary>
     protected void CopyValueInto(ReadOnlySpan<byte> value, Span<byte> stored)
     {
         value[..ValueSize].CopyTo(stored);
-        ClearSpinLock(stored);
+        ClearUnstoredBytes(stored);
     }
 
     // copy_map_value skips the lock, and an unheld lock is 0; every read path zeroes it (check_and_init_map_value).
-    private void ClearSpinLock(Span<byte> stored)
+    // Per-CPU slots keep the padding user space wrote only where the kernel copies whole 8-byte slots
+    // (KernelProfile.PerCpuPaddingKept); otherwise the padding stays as allocated, zero.
+    private void ClearUnstoredBytes(Span<byte> stored)
     {
         if (SpinLockOffset is { } offset)
         {
             stored.Slice(offset, Rules.KernelLimits.SpinLockSize).Clear();
+        }
+
+        var padding = (int)(Layout.PerCpuSlotSize - Spec.ValueSize);
+        if (Layout.IsPerCpu && padding > 0 && !Kernel.PerCpuPaddingKept)
+        {
+            for (var cpu = 0; cpu < Layout.PossibleCpus; cpu++)
+            {
+                stored.Slice((int)(Layout.SlotOffset(cpu) + Spec.ValueSize), padding).Clear();
+            }
         }
     }
 }

@@ -15,7 +15,7 @@ internal static class GenericBatch
         ref uint count, BpfElementFlags elementFlags)
     {
         // §8.2: elem_flags are checked (before the count == 0 shortcut); batch.flags are not.
-        var errno = KernelRules.GenericBatchElementFlags(map, elementFlags);
+        var errno = KernelRules.BatchElementFlags(map, elementFlags, BpfElementFlags.Cpu);
         if (errno != Errno.None || count == 0)
         {
             return errno;
@@ -68,7 +68,7 @@ internal static class GenericBatch
                 return fault;
             }
 
-            value.CopyTo(values[(int)(copied * (uint)valueSize)..]);
+            map.CopyValueOut(value, values, copied, elementFlags);
             key.CopyTo(previous);
             hasPrevious = true;
             copied++;
@@ -93,8 +93,9 @@ internal static class GenericBatch
     /// <summary>generic_map_update_batch (§8.5): each element exactly like UPDATE_ELEM with elem_flags.</summary>
     public static Errno Update(MapModel map, ReadOnlySpan<byte> keys, ReadOnlySpan<byte> values, ref uint count, BpfElementFlags elementFlags)
     {
-        // §8.2, §8.5: only 0 or BPF_F_LOCK, also with count 0; batch.flags are not checked.
-        var errno = KernelRules.GenericBatchElementFlags(map, elementFlags);
+        // §8.2, §8.5: only 0 or BPF_F_LOCK (and the CPU flags where the kernel has them), also with count 0;
+        // batch.flags are not checked.
+        var errno = KernelRules.BatchElementFlags(map, elementFlags, BpfElementFlags.Cpu | BpfElementFlags.AllCpus);
         if (errno != Errno.None || count == 0)
         {
             return errno;
@@ -113,10 +114,11 @@ internal static class GenericBatch
 
             if (errno == Errno.None)
             {
-                errno = map.UpdateElement(
-                    keys.Slice((int)(done * (uint)map.KeySize), map.KeySize),
-                    values.Slice((int)(done * (uint)map.ValueSize), map.ValueSize),
-                    elementFlags);
+                // Each element takes the user value size of the flags (one CPU's value with the CPU flags).
+                var key = keys.Slice((int)(done * (uint)map.KeySize), map.KeySize);
+                var size = KernelRules.UserValueSize(map, elementFlags);
+                var value = values.Slice((int)(done * (uint)size), size);
+                errno = map.UpdateElement(key, KernelRules.ValueToStore(map, key, value, elementFlags), elementFlags);
             }
 
             if (errno != Errno.None)

@@ -45,6 +45,18 @@ internal sealed class KernelProfile
     /// </summary>
     public bool PerCpuValueLimitChecked => Since(SimulatedKernelVersion.Linux6_1);
 
+    /// <summary>
+    /// BPF_F_RDONLY|BPF_F_WRONLY together is refused last, when the descriptor is made, after the map was allocated
+    /// and its BTF checked; before, first (<c>map_create</c>; seen on 7.2).
+    /// </summary>
+    public bool AccessFlagsCheckedLast => Since(SimulatedKernelVersion.Linux7_2);
+
+    /// <summary>
+    /// QUEUE and STACK elements, (max_entries + 1) × value_size, of 4 GiB or more are E2BIG at create (seen on 6.12.117
+    /// only: not in 6.18 or 7.2; the commit is not identified). Elsewhere such a map is allocated, or ENOMEM.
+    /// </summary>
+    public bool QueueStackElementsBelow4GiB => Version == SimulatedKernelVersion.Linux6_12;
+
     // --- BTF and spin locks (§9) -----------------------------------------------------------------------------------
 
     /// <summary>
@@ -91,6 +103,28 @@ internal sealed class KernelProfile
 
     /// <summary>BPF_OBJ_PIN and BPF_OBJ_GET accept BPF_F_PATH_FD (mainline 6.5); before, the flag was EINVAL.</summary>
     public bool PathFd => Since(SimulatedKernelVersion.Linux6_12);
+
+    // --- Element and batch flags ------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// BPF_MAP_LOOKUP_ELEM checks its flags after the descriptor's read permission (<c>bpf_map_check_op_flags</c>,
+    /// mainline 6.19); before, invalid bits were refused before the descriptor was even resolved.
+    /// </summary>
+    public bool LookupFlagsAfterPermission => Since(SimulatedKernelVersion.Linux7_2);
+
+    /// <summary>
+    /// BPF_F_CPU (8, the CPU in the upper 32 bits) and BPF_F_ALL_CPUS (16) for the per-CPU maps: lookups and updates of
+    /// one CPU's value, updates of every CPU's from one value, in element and batch commands, checked by
+    /// <c>bpf_map_check_op_flags</c> before the key and value are copied; the per-CPU update paths accept any flags up
+    /// to BPF_F_ALL_CPUS and compare NOEXIST and EXIST for equality (mainline 7.0).
+    /// </summary>
+    public bool CpuFlags => Since(SimulatedKernelVersion.Linux7_2);
+
+    /// <summary>
+    /// Per-CPU maps store value_size bytes per CPU, so the padding up to the 8-byte slot reads back as zeros; before,
+    /// the whole slot written by user space was stored (the same series as <see cref="CpuFlags"/>, mainline 7.0).
+    /// </summary>
+    public bool PerCpuPaddingKept => !Since(SimulatedKernelVersion.Linux7_2);
 
     // --- Commands --------------------------------------------------------------------------------------------------
 

@@ -25,19 +25,9 @@ internal static partial class KernelRules
             return Errno.EINVAL;
         }
 
-        if (!map.Layout.IsPerCpu)
-        {
-            return map.UpdateElement(key, value, flags);
-        }
-
-        // The other CPUs' slots keep what they hold (zeros for an element that does not exist yet: a missing key
-        // leaves the buffer alone, an array element never written reads as zeros), and so does the padding of this
-        // CPU's slot; the model's update then decides every errno (flags, existence, room, LRU nodes) as for a
-        // syscall write. A syscall lookup marks nothing (§12.1), so reading first changes no LRU state.
-        var whole = map.Scratch(map.ValueSize);
-        whole.Clear();
-        _ = map.LookupElement(key, whole);
-        value.CopyTo(whole[checked((int)map.Layout.SlotOffset(cpu))..]);
-        return map.UpdateElement(key, whole, flags);
+        // On per-CPU maps the other CPUs' slots keep what they hold; the model's update then decides every errno
+        // (flags, existence, room, LRU nodes) as for a syscall write, with the helper's own flag rules.
+        var stored = map.Layout.IsPerCpu ? WithCpuValue(map, key, value, cpu) : value;
+        return map.UpdateElement(key, stored, flags, byProgram: true);
     }
 }

@@ -50,8 +50,8 @@ internal static partial class KernelRules
             return Errno.EINVAL;
         }
 
-        // §3.2: RDONLY|WRONLY is refused before any type-specific check.
-        if ((spec.Flags & BpfMapFlags.ReadOnly) != 0 && (spec.Flags & BpfMapFlags.WriteOnly) != 0)
+        // §3.2: RDONLY|WRONLY is refused before any type-specific check (or, on newer kernels, last).
+        if (!kernel.AccessFlagsCheckedLast && BothAccessFlags(spec))
         {
             return Errno.EINVAL;
         }
@@ -96,6 +96,7 @@ internal static partial class KernelRules
         {
             _ when spec.Type.IsHashFamily() => HashAlloc(spec, typeFlags, machine, out effectiveMaxEntries),
             _ when spec.Type.IsArrayFamily() => Allocate(ArrayBytes(spec, typeFlags, machine), PerCpuSlotFits(spec), machine),
+            _ when kernel.QueueStackElementsBelow4GiB && ((UInt128)spec.MaxEntries + 1) * spec.ValueSize > uint.MaxValue => Errno.E2BIG,
             _ => Allocate(QueueStackBytes(spec), slotFits: true, machine),
         };
         if (errno != Errno.None)
@@ -105,8 +106,13 @@ internal static partial class KernelRules
 
         // §3.3, §3.4: the name is copied, then the BTF is checked against the map.
         errno = MapName(spec);
-        return errno != Errno.None ? errno : MapCheckBtf(spec, kernel);
+        errno = errno != Errno.None ? errno : MapCheckBtf(spec, kernel);
+        return errno == Errno.None && kernel.AccessFlagsCheckedLast && BothAccessFlags(spec) ? Errno.EINVAL : errno;
     }
+
+    // §3.2: the descriptor cannot be both read-only and write-only.
+    private static bool BothAccessFlags(BpfMapSpec spec) =>
+        (spec.Flags & BpfMapFlags.ReadOnly) != 0 && (spec.Flags & BpfMapFlags.WriteOnly) != 0;
 
     /// <summary>n_buckets of a hash map: roundup_pow_of_two(effective max_entries) (§3.1, §7.2).</summary>
     public static uint HashBucketCount(uint effectiveMaxEntries) => Jhash.BucketCount(effectiveMaxEntries);
@@ -353,9 +359,11 @@ internal static partial class KernelRules
     public static Errno LookupElement(SimulatedMapHandle handle, ReadOnlySpan<byte> key, Span<byte> value, BpfElementFlags flags)
     {
         var map = handle.Map;
+        var kernel = map.Kernel;
 
-        // §4: every bit but BPF_F_LOCK is refused before the descriptor is even resolved.
-        if ((flags & ~BpfElementFlags.Lock) != 0)
+        // §4: every bit but BPF_F_LOCK is refused before the descriptor is even resolved (until the check moved
+        // after the permission check).
+        if (!kernel.LookupFlagsAfterPermission && (flags & ~BpfElementFlags.Lock) != 0)
         {
             return Errno.EINVAL;
         }
@@ -366,15 +374,33 @@ internal static partial class KernelRules
             return Errno.EPERM;
         }
 
-        // §4, §9.2: BPF_F_LOCK needs a bpf_spin_lock in the value; checked before the key is copied.
-        if ((flags & BpfElementFlags.Lock) != 0 && !map.HasSpinLock)
-        {
-            return Errno.EINVAL;
-        }
-
-        var errno = CopyKeyFromUser(map, key);
+        // §4, §9.2: BPF_F_LOCK needs a bpf_spin_lock in the value; checked before the key is copied, as the other
+        // flags where they come after the permission check (BPF_F_CPU reads one CPU's value of a per-CPU map).
+        var errno = kernel.LookupFlagsAfterPermission
+            ? OperationFlags(map, flags, BpfElementFlags.Lock | (kernel.CpuFlags ? BpfElementFlags.Cpu : 0))
+            : LockFlag(map, flags);
         if (errno != Errno.None)
         {
+            return errno;
+        }
+
+        errno = CopyKeyFromUser(map, key);
+        if (errno != Errno.None)
+        {
+            return errno;
+        }
+
+        if ((flags & BpfElementFlags.Cpu) != 0)
+        {
+            // bpf_map_copy_value with BPF_F_CPU: value_size bytes of that CPU's slot, nothing else written.
+            var whole = map.Scratch(map.ValueSize);
+            errno = map.LookupElement(key, whole);
+            errno = errno != Errno.None ? errno : CopyToUser(value);
+            if (errno == Errno.None)
+            {
+                whole.Slice((int)map.Layout.SlotOffset(CpuOf(flags)), (int)map.Spec.ValueSize).CopyTo(value);
+            }
+
             return errno;
         }
 
@@ -394,21 +420,122 @@ internal static partial class KernelRules
             return Errno.EPERM;
         }
 
-        // §5.1, §9.2: BPF_F_LOCK needs a bpf_spin_lock in the value.
-        if ((flags & BpfElementFlags.Lock) != 0 && !map.HasSpinLock)
+        // §5.1, §9.2: BPF_F_LOCK needs a bpf_spin_lock in the value; where bpf_map_check_op_flags checks the flags,
+        // it also refuses upper bits without BPF_F_CPU and the CPU flags on maps that are not per-CPU.
+        var errno = map.Kernel.CpuFlags ? OperationFlags(map, flags, AnyLowFlag) : LockFlag(map, flags);
+        if (errno != Errno.None)
         {
-            return Errno.EINVAL;
+            return errno;
         }
 
         // §1.4, §5.1: the key is copied before the value, and both before the map validates the flags.
-        var errno = CopyKeyFromUser(map, key);
+        errno = CopyKeyFromUser(map, key);
         if (errno != Errno.None)
         {
             return errno;
         }
 
         errno = CopyFromUser(value);
-        return errno != Errno.None ? errno : map.UpdateElement(key, value, flags);
+        return errno != Errno.None ? errno : map.UpdateElement(key, ValueToStore(map, key, value, flags), flags);
+    }
+
+    // ------------------------------------------------------------------------------------------------------------
+    // Flags of the element and batch commands
+    // ------------------------------------------------------------------------------------------------------------
+
+    // bpf_map_check_op_flags with allowed_flags ~0: only its other checks apply.
+    private const BpfElementFlags AnyLowFlag = (BpfElementFlags)uint.MaxValue;
+
+    // §4, §5.1, §9.2: BPF_F_LOCK needs a bpf_spin_lock in the value.
+    private static Errno LockFlag(MapModel map, BpfElementFlags flags) =>
+        (flags & BpfElementFlags.Lock) != 0 && !map.HasSpinLock ? Errno.EINVAL : Errno.None;
+
+    /// <summary>
+    /// <c>bpf_map_check_op_flags</c> (mainline 7.0, <see cref="KernelProfile.CpuFlags"/>): low bits outside
+    /// <paramref name="allowed"/>, BPF_F_LOCK without a spin lock, upper bits without BPF_F_CPU, and the CPU flags on a
+    /// map that is not per-CPU or both at once are EINVAL; a CPU past the possible ones is ERANGE.
+    /// </summary>
+    private static Errno OperationFlags(MapModel map, BpfElementFlags flags, BpfElementFlags allowed)
+    {
+        if (((ulong)flags & uint.MaxValue & ~(ulong)allowed) != 0 || LockFlag(map, flags) != Errno.None)
+        {
+            return Errno.EINVAL;
+        }
+
+        var cpu = (flags & BpfElementFlags.Cpu) != 0;
+        if (!cpu && (ulong)flags >> 32 != 0)
+        {
+            return Errno.EINVAL;
+        }
+
+        if (!cpu && (flags & BpfElementFlags.AllCpus) == 0)
+        {
+            return Errno.None;
+        }
+
+        if (!map.Layout.IsPerCpu || (cpu && (flags & BpfElementFlags.AllCpus) != 0))
+        {
+            return Errno.EINVAL;
+        }
+
+        return cpu && (ulong)flags >> 32 >= (ulong)map.Layout.PossibleCpus ? Errno.ERANGE : Errno.None;
+    }
+
+    // The CPU of BPF_F_CPU: the upper 32 bits of the flags.
+    private static int CpuOf(BpfElementFlags flags) => (int)((ulong)flags >> 32);
+
+    /// <summary>
+    /// How many bytes of the user buffer one element takes with <paramref name="flags"/>: value_size for BPF_F_CPU and
+    /// BPF_F_ALL_CPUS (one CPU's value, without padding, <c>bpf_map_value_size</c>), else the whole per-CPU value (§2).
+    /// </summary>
+    public static int UserValueSize(MapModel map, BpfElementFlags flags) =>
+        OneCpuValue(map, flags) ? (int)map.Spec.ValueSize : map.ValueSize;
+
+    // Whether the user buffer holds one CPU's value: the CPU flags on a per-CPU map of a kernel that has them (older
+    // kernels refuse the flags, in the map's own update checks after the value was copied whole).
+    private static bool OneCpuValue(MapModel map, BpfElementFlags flags) =>
+        map.Kernel.CpuFlags && map.Layout.IsPerCpu && (flags & (BpfElementFlags.Cpu | BpfElementFlags.AllCpus)) != 0;
+
+    /// <summary>
+    /// What an update with <paramref name="flags"/> stores from the user's <paramref name="value"/>: the value itself,
+    /// or with BPF_F_CPU the element's value (zeros for a new one) with that CPU's value_size bytes replaced, or with
+    /// BPF_F_ALL_CPUS the one value in every CPU's slot. The merged value is in the map's scratch buffer.
+    /// </summary>
+    public static ReadOnlySpan<byte> ValueToStore(MapModel map, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, BpfElementFlags flags)
+    {
+        if (!OneCpuValue(map, flags))
+        {
+            return value;
+        }
+
+        if ((flags & BpfElementFlags.Cpu) != 0)
+        {
+            return WithCpuValue(map, key, value[..(int)map.Spec.ValueSize], CpuOf(flags));
+        }
+
+        var whole = map.Scratch(map.ValueSize);
+        whole.Clear();
+        for (var cpu = 0; cpu < map.Layout.PossibleCpus; cpu++)
+        {
+            value[..(int)map.Spec.ValueSize].CopyTo(whole[(int)map.Layout.SlotOffset(cpu)..]);
+        }
+
+        return whole;
+    }
+
+    /// <summary>
+    /// The element's whole per-CPU value (zeros for an element that does not exist yet: a missing key leaves the
+    /// buffer alone, an array element never written reads as zeros) with <paramref name="cpuValue"/> at the start of
+    /// <paramref name="cpu"/>'s slot; the other CPUs' slots and the rest of this one keep what they hold. A syscall
+    /// lookup marks nothing (§12.1), so reading first changes no LRU state. The value is in the map's scratch buffer.
+    /// </summary>
+    public static Span<byte> WithCpuValue(MapModel map, ReadOnlySpan<byte> key, ReadOnlySpan<byte> cpuValue, int cpu)
+    {
+        var whole = map.Scratch(map.ValueSize);
+        whole.Clear();
+        _ = map.LookupElement(key, whole);
+        cpuValue.CopyTo(whole[checked((int)map.Layout.SlotOffset(cpu))..]);
+        return whole;
     }
 
     /// <summary>BPF_MAP_DELETE_ELEM (§1.4, §6).</summary>
@@ -593,8 +720,23 @@ internal static partial class KernelRules
     /// §5.1, §5.2: the update flags are 0, NOEXIST or EXIST, optionally with BPF_F_LOCK; 3 (NOEXIST|EXIST), 8 and
     /// higher bits are EINVAL. The map checks this before anything else it does (§5.2: before the range check).
     /// </summary>
-    public static Errno UpdateFlags(BpfElementFlags flags) =>
-        (flags & ~BpfElementFlags.Lock) > BpfElementFlags.Exist ? Errno.EINVAL : Errno.None;
+    /// <remarks>
+    /// Where the per-CPU maps take the CPU flags (<see cref="KernelProfile.CpuFlags"/>), their syscall updates refuse
+    /// only BPF_F_LOCK and low bits above BPF_F_ALL_CPUS (<c>htab_map_check_update_flags</c>,
+    /// <c>bpf_percpu_array_update</c>); a program's update keeps the rule above.
+    /// </remarks>
+    public static Errno UpdateFlags(MapModel map, BpfElementFlags flags, bool byProgram)
+    {
+        if (CpuFlagsApply(map, byProgram))
+        {
+            return (flags & BpfElementFlags.Lock) != 0 || (uint)flags > (uint)BpfElementFlags.AllCpus ? Errno.EINVAL : Errno.None;
+        }
+
+        return (flags & ~BpfElementFlags.Lock) > BpfElementFlags.Exist ? Errno.EINVAL : Errno.None;
+    }
+
+    // The syscall update paths of the per-CPU maps where the kernel takes the CPU flags.
+    private static bool CpuFlagsApply(MapModel map, bool byProgram) => !byProgram && map.Kernel.CpuFlags && map.Layout.IsPerCpu;
 
     /// <summary>§5.1 (hashtab.c:check_flags): NOEXIST on an existing key is EEXIST, EXIST on an absent key ENOENT.</summary>
     public static Errno UpdateExistence(BpfElementFlags flags, bool exists) => (flags & ~BpfElementFlags.Lock) switch
@@ -632,21 +774,25 @@ internal static partial class KernelRules
     /// <summary>§4: an ARRAY index at or beyond max_entries has no element to look up.</summary>
     public static Errno ArrayLookup(uint index, uint maxEntries) => index >= maxEntries ? Errno.ENOENT : Errno.None;
 
-    /// <summary>§5.2: flags first, then the range (E2BIG), then NOEXIST (every index always exists).</summary>
-    public static Errno ArrayUpdate(uint index, uint maxEntries, BpfElementFlags flags)
+    /// <summary>
+    /// §5.2: flags first, then the range (E2BIG), then NOEXIST (every index always exists), which the per-CPU array
+    /// compares for equality where it takes the CPU flags (flags with BPF_F_CPU besides NOEXIST write).
+    /// </summary>
+    public static Errno ArrayUpdate(MapModel map, uint index, BpfElementFlags flags, bool byProgram)
     {
-        var errno = UpdateFlags(flags);
+        var errno = UpdateFlags(map, flags, byProgram);
         if (errno != Errno.None)
         {
             return errno;
         }
 
-        if (index >= maxEntries)
+        if (index >= map.MaxEntries)
         {
             return Errno.E2BIG;
         }
 
-        return (flags & BpfElementFlags.NoExist) != 0 ? Errno.EEXIST : Errno.None;
+        var noExist = CpuFlagsApply(map, byProgram) ? flags == BpfElementFlags.NoExist : (flags & BpfElementFlags.NoExist) != 0;
+        return noExist ? Errno.EEXIST : Errno.None;
     }
 
     /// <summary>§6: array elements cannot be deleted, whatever the index.</summary>
@@ -680,14 +826,23 @@ internal static partial class KernelRules
     // ------------------------------------------------------------------------------------------------------------
 
     /// <summary>
-    /// §8.2: the hash lookup batches take elem_flags 0 or BPF_F_LOCK (with a spin lock), and batch.flags must be 0.
-    /// Checked before the count == 0 shortcut.
+    /// §8.2: the hash lookup batches take elem_flags 0 or BPF_F_LOCK (with a spin lock), and BPF_F_CPU on a per-CPU
+    /// map's LOOKUP_BATCH where the kernel has the CPU flags; batch.flags must be 0. Checked before the count == 0
+    /// shortcut.
     /// </summary>
-    public static Errno HashLookupBatchFlags(MapModel map, BpfElementFlags elementFlags, BpfBatchFlags flags)
+    public static Errno HashLookupBatchFlags(MapModel map, BpfElementFlags elementFlags, BpfBatchFlags flags, bool andDelete)
     {
-        var errno = GenericBatchElementFlags(map, elementFlags);
+        var errno = BatchElementFlags(map, elementFlags, andDelete ? 0 : BpfElementFlags.Cpu);
         return errno != Errno.None ? errno : flags != BpfBatchFlags.None ? Errno.EINVAL : Errno.None;
     }
+
+    /// <summary>
+    /// §8.2: the element flags of LOOKUP_BATCH and UPDATE_BATCH: 0 or BPF_F_LOCK (<see cref="GenericBatchElementFlags"/>),
+    /// and where the kernel has the CPU flags, <paramref name="cpuFlags"/> too (BPF_F_CPU for lookups, BPF_F_CPU and
+    /// BPF_F_ALL_CPUS for updates), checked by <c>bpf_map_check_op_flags</c>.
+    /// </summary>
+    public static Errno BatchElementFlags(MapModel map, BpfElementFlags elementFlags, BpfElementFlags cpuFlags) =>
+        map.Kernel.CpuFlags ? OperationFlags(map, elementFlags, BpfElementFlags.Lock | cpuFlags) : GenericBatchElementFlags(map, elementFlags);
 
     /// <summary>
     /// §8.2, §15.1: the generic batches (array lookup, update, delete) take elem_flags 0 or BPF_F_LOCK (with a spin
