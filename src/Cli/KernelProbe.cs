@@ -14,10 +14,6 @@ internal static class KernelProbe
     /// <summary>Why it can or cannot.</summary>
     public static string Reason => Probe.Value.Reason;
 
-    /// <summary>The running kernel's release (<c>/proc/sys/kernel/osrelease</c>), or null when it cannot be read.</summary>
-    public static string? Release =>
-        File.Exists("/proc/sys/kernel/osrelease") ? File.ReadAllText("/proc/sys/kernel/osrelease").Trim() : null;
-
     /// <summary>A kernel backend for <paramref name="command"/>, or the error that says why there is none.</summary>
     /// <exception cref="ToolException">bpf(2) is not usable here (exit code 3).</exception>
     public static KernelBpfMapBackend Require(string command)

@@ -87,6 +87,19 @@ public sealed class SimulatedBpfBackendOptions
         }
     }
 
+    /// <summary>
+    /// Options for a simulator that answers as <paramref name="backend"/> does: its possible CPUs, and the modelled
+    /// kernel of its kernel version (its profile, or the nearest older one, <see cref="SimulatedKernelVersions.For"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException">The backend's kernel is older than every modelled kernel.</exception>
+    public static SimulatedBpfBackendOptions Mirroring(IBpfMapBackend backend)
+    {
+        ArgumentNullException.ThrowIfNull(backend);
+        var kernel = SimulatedKernelVersions.For(backend.KernelVersion)
+            ?? throw new ArgumentException($"Linux {backend.KernelVersion} is older than every kernel the simulator models ({LinuxKernelVersion.Profiles[0]} is the oldest).", nameof(backend));
+        return new() { PossibleCpuCount = backend.PossibleCpuCount, KernelVersion = kernel };
+    }
+
     /// <summary>A copy, so that a backend keeps the machine it was created with.</summary>
     internal SimulatedBpfBackendOptions Clone() => (SimulatedBpfBackendOptions)MemberwiseClone();
 }

@@ -128,13 +128,13 @@ public sealed class ConformanceCommandTests
     {
         // A simulator whose creates all fail (steering): every case that creates a map diverges.
         var cases = Selected(Filter);
-        var faulty = new ConformanceBackend("faulty", "faulty simulator", () =>
+        var faulty = new ConformanceBackend("faulty", "faulty simulator", LinuxKernelVersion.Profiles[^1], () =>
         {
             var backend = new SimulatedBpfMapBackend();
             backend.InjectFault(BpfMapCommand.CreateMap, Errno.ENOMEM, times: 1000);
             return (backend, ConformanceEnvironment.None);
         });
-        var run = ConformanceRun.Execute(cases, [ConformanceBackend.Simulated(3), faulty], kernelSkipped: "test");
+        var run = ConformanceRun.Execute(cases, [ConformanceBackend.Simulated(3, SimulatedKernelVersion.Linux6_18), faulty], kernelSkipped: "test");
 
         using var output = new StringWriter();
         using var error = new StringWriter();
@@ -155,6 +155,21 @@ public sealed class ConformanceCommandTests
         var json = JsonDocument.Parse(jsonOutput.ToString()).RootElement;
         Assert.Equal(cases.Count, json.GetProperty("divergences").GetArrayLength());
         Assert.All(json.GetProperty("divergences").EnumerateArray(), d => Assert.Equal("faulty", d.GetProperty("backend").GetString()));
+    }
+
+    [Fact]
+    public void TheSimulatorsKernelProfileIsAnOptionAndTheColumnSaysWhichItIs()
+    {
+        var run = Tool.Run("conformance", "--backend", "simulated", "--kernel-profile", "5.10", "--filter", "lookup-and-delete/hash/existing-key", "--json");
+        Assert.True(run.ExitCode == ExitCodes.Success, run.ToString());
+        var simulated = run.Json().GetProperty("backends")[0];
+        Assert.Equal("5.10", simulated.GetProperty("profile").GetString());
+        Assert.Contains("Linux 5.10 profile", simulated.GetProperty("title").GetString(), StringComparison.Ordinal);
+        Assert.Equal(1, simulated.GetProperty("passed").GetInt32());
+
+        var wrong = Tool.Run("conformance", "--backend", "simulated", "--kernel-profile", "5.15");
+        Assert.Equal(ExitCodes.Usage, wrong.ExitCode);
+        Assert.Contains("5.10, 6.1, 6.12, 6.18, 7.2", wrong.Error, StringComparison.Ordinal);
     }
 
     [Fact]

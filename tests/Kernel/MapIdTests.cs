@@ -57,8 +57,10 @@ public sealed unsafe class MapIdTests
 
             Assert.Equal(Errno.ENOENT, errno);
             Assert.Contains(info!.Id, ids);
-            Assert.Equal(Errno.ENOENT, backend.GetNextMapId(ids[^1], out var none));
-            Assert.Equal(0u, none);
+
+            // Asked again, the last id ends the walk and leaves no next id, unless another test made a map since.
+            var again = backend.GetNextMapId(ids[^1], out var none);
+            Assert.True(again == Errno.ENOENT ? none == 0 : again == Errno.None && none > ids[^1], $"{again}, next id {none}");
         }
     }
 

@@ -42,7 +42,10 @@ public sealed class KernelLockstepTests(LockstepBudget budget)
         var cpu = CpuAffinity.CurrentCpu();
         using var pinned = CpuAffinity.PinCurrentThread(cpu);
         var kernel = new KernelBpfMapBackend();
-        var simulator = new SimulatedBpfMapBackend(new SimulatedBpfBackendOptions { PossibleCpuCount = kernel.PossibleCpuCount, DefaultCpu = cpu });
+        // The simulator answers as this kernel's profile (the nearest older one for a kernel without its own).
+        var options = SimulatedBpfBackendOptions.Mirroring(kernel);
+        options.DefaultCpu = cpu;
+        var simulator = new SimulatedBpfMapBackend(options);
         using var kernelFileSystems = KernelFileSystems();
         using var simulatorFileSystems = ScenarioFileSystems.Simulated(simulator);
         var runner = new LockstepRunner(kernel, simulator)
@@ -51,11 +54,11 @@ public sealed class KernelLockstepTests(LockstepBudget budget)
             ReferenceEnvironment = kernelFileSystems?.Environment(new ThreadCpuPinning()) ?? new ConformanceEnvironment { CpuPinning = new ThreadCpuPinning() },
             CandidateEnvironment = simulatorFileSystems.Environment(new SimulatedCpuPinning(simulator)),
         };
-        var options = new LockstepOptions { Seed = LockstepBudget.Seed, OperationBudget = LockstepBudget.Share(percent) };
-        var report = LockstepFuzzer.Run(runner, family, options);
+        var lockstep = new LockstepOptions { Seed = LockstepBudget.Seed, OperationBudget = LockstepBudget.Share(percent) };
+        var report = LockstepFuzzer.Run(runner, family, lockstep);
         budget.Add(report);
         TestContext.Current.SendDiagnosticMessage(
-            $"{report.Summary()}, starting on CPU {cpu}{(kernelFileSystems is null ? ", without pins (mounting a bpffs failed)" : "")}");
+            $"{report.Summary()}, Linux {kernel.KernelVersion} against the simulator's {options.KernelVersion.ToLinuxVersion()} profile, starting on CPU {cpu}{(kernelFileSystems is null ? ", without pins (mounting a bpffs failed)" : "")}");
         if (report.Failure is { } failure)
         {
             Assert.Fail(failure.Format(PropertyRunner.SeedVariable) + Environment.NewLine

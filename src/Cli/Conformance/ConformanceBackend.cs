@@ -13,13 +13,20 @@ internal sealed class ConformanceBackend
 {
     private readonly Func<(IBpfMapBackend Backend, ConformanceEnvironment Environment)> _forCase;
 
-    /// <summary>A backend column: <paramref name="forCase"/> gives the backend and environment each case runs with.</summary>
-    public ConformanceBackend(string name, string title, Func<(IBpfMapBackend, ConformanceEnvironment)> forCase)
+    /// <summary>
+    /// A backend column: <paramref name="forCase"/> gives the backend and environment each case runs with, and
+    /// <paramref name="profile"/> is the kernel profile the cases judge it against.
+    /// </summary>
+    public ConformanceBackend(string name, string title, LinuxKernelVersion? profile, Func<(IBpfMapBackend, ConformanceEnvironment)> forCase)
     {
         Name = name;
         Title = title;
+        Profile = profile;
         _forCase = forCase;
     }
+
+    /// <summary>The kernel profile the cases judge this backend against; null for a kernel older than every profile.</summary>
+    public LinuxKernelVersion? Profile { get; }
 
     /// <summary>The short name (<c>simulated</c>, <c>kernel</c>), used in JSON and by <c>--backend</c>.</summary>
     public string Name { get; }
@@ -28,15 +35,17 @@ internal sealed class ConformanceBackend
     public string Title { get; }
 
     /// <summary>
-    /// A fresh simulator for every case (as the test host makes one per case), with <paramref name="cpus"/> possible
-    /// CPUs; its own CPU choice pins threads, and each case gets a simulated bpffs over a temporary folder.
+    /// A fresh simulator of <paramref name="kernel"/> for every case (as the test host makes one per case), with
+    /// <paramref name="cpus"/> possible CPUs; its own CPU choice pins threads, and each case gets a simulated bpffs over
+    /// a temporary folder.
     /// </summary>
-    public static ConformanceBackend Simulated(int cpus) => new(
+    public static ConformanceBackend Simulated(int cpus, SimulatedKernelVersion kernel) => new(
         "simulated",
-        string.Create(CultureInfo.InvariantCulture, $"simulated ({cpus} CPUs)"),
+        string.Create(CultureInfo.InvariantCulture, $"simulated (Linux {kernel.ToLinuxVersion()} profile, {cpus} CPUs)"),
+        kernel.ToLinuxVersion(),
         () =>
         {
-            var backend = new SimulatedBpfMapBackend(new SimulatedBpfBackendOptions { PossibleCpuCount = cpus });
+            var backend = new SimulatedBpfMapBackend(new SimulatedBpfBackendOptions { PossibleCpuCount = cpus, KernelVersion = kernel });
             return (backend, ConformanceEnvironment.Create(backend.RunOnCpu, directory =>
             {
                 backend.MountBpfFileSystem(directory);
@@ -52,10 +61,17 @@ internal sealed class ConformanceBackend
     {
         var backend = new KernelBpfMapBackend();
         var environment = ConformanceEnvironment.Create(CpuAffinity.PinCurrentThread, MountKernelBpfFileSystem);
-        var release = KernelProbe.Release is { } r ? $"{r}, " : "";
+        var profile = LinuxKernelVersion.ProfileFor(backend.KernelVersion);
+        var judged = profile switch
+        {
+            null => "older than every profile",
+            { } p when p == backend.KernelVersion => $"its {p} profile",
+            { } p => $"no profile of its own: judged as {p}",
+        };
         return new ConformanceBackend(
             "kernel",
-            string.Create(CultureInfo.InvariantCulture, $"kernel ({release}{backend.PossibleCpuCount} CPUs)"),
+            string.Create(CultureInfo.InvariantCulture, $"kernel ({backend.Release}, {judged}, {backend.PossibleCpuCount} CPUs)"),
+            profile,
             () => (backend, environment));
     }
 

@@ -33,17 +33,27 @@ internal static class ConformanceCommand
             Description = "Possible CPUs of the simulator",
             DefaultValueFactory = _ => new SimulatedBpfBackendOptions().PossibleCpuCount,
         };
+        var profile = new Option<string>("--kernel-profile")
+        {
+            Description = $"The kernel the simulator answers as: {string.Join(", ", SimulatedKernelVersions.All.Select(k => k.ToLinuxVersion()))}",
+            DefaultValueFactory = _ => new SimulatedBpfBackendOptions().KernelVersion.ToLinuxVersion().ToString(),
+        };
         var json = new Option<bool>("--json") { Description = "Write the results as JSON" };
         var command = new Command("conformance", "Run the conformance catalog on the simulator and, where bpf(2) is usable, on the kernel, and print a matrix of areas x backends")
         {
-            backend, filter, cpus, json,
+            backend, filter, cpus, profile, json,
         };
-        command.SetAction(result => Run(console, result.GetValue(backend)!, result.GetValue(filter), result.GetValue(cpus), result.GetValue(json)));
+        command.SetAction(result => Run(console, result.GetValue(backend)!, result.GetValue(filter), result.GetValue(cpus), result.GetValue(profile)!, result.GetValue(json)));
         return command;
     }
 
-    private static int Run(ToolConsole console, string which, string? filter, int cpus, bool json)
+    private static int Run(ToolConsole console, string which, string? filter, int cpus, string profile, bool json)
     {
+        if (!SimulatedKernelVersions.TryParse(profile, out var kernel) || kernel.ToLinuxVersion().ToString() != profile.Trim())
+        {
+            throw ToolException.Usage($"bpfmaps conformance: --kernel-profile is one of {string.Join(", ", SimulatedKernelVersions.All.Select(k => k.ToLinuxVersion()))}, not '{profile}'.");
+        }
+
         var cases = ConformanceCatalog.Cases
             .Where(c => filter is null || c.Name.Contains(filter, StringComparison.OrdinalIgnoreCase))
             .ToList();
@@ -60,7 +70,7 @@ internal static class ConformanceCommand
         var backends = new List<ConformanceBackend>();
         if (which != KernelOnly)
         {
-            backends.Add(ConformanceBackend.Simulated(cpus));
+            backends.Add(ConformanceBackend.Simulated(cpus, kernel));
         }
 
         string? kernelSkipped = null;
@@ -205,7 +215,8 @@ internal static class ConformanceCommand
             var entry = Counts(b.Count());
             entry.Insert(0, "name", b.Backend.Name);
             entry.Insert(1, "title", b.Backend.Title);
-            entry.Insert(2, "ran", true);
+            entry.Insert(2, "profile", b.Backend.Profile?.ToString());
+            entry.Insert(3, "ran", true);
             entry["seconds"] = Math.Round(b.Elapsed.TotalSeconds, 3);
             backends.Add(entry);
         }

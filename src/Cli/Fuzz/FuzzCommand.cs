@@ -54,12 +54,12 @@ internal static class FuzzCommand
 
         var cpu = CpuAffinity.CurrentCpu();
         console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Lockstep fuzzing, kernel against simulator: seed {seed}, {share} operations for each of {families.Count} families, thread pinned to CPU {cpu} of {kernel.PossibleCpuCount}."));
+            $"Lockstep fuzzing, kernel (Linux {kernel.KernelVersion}) against the simulator of Linux {SimulatedBpfBackendOptions.Mirroring(kernel).KernelVersion.ToLinuxVersion()}: seed {seed}, {share} operations for each of {families.Count} families, thread pinned to CPU {cpu} of {kernel.PossibleCpuCount}."));
 
         var reports = new List<LockstepReport>();
         foreach (var family in families)
         {
-            var simulator = new SimulatedBpfMapBackend(new SimulatedBpfBackendOptions { PossibleCpuCount = kernel.PossibleCpuCount });
+            var simulator = new SimulatedBpfMapBackend(SimulatedBpfBackendOptions.Mirroring(kernel));
             var runner = new LockstepRunner(kernel, simulator);
             var options = new LockstepOptions { Seed = seed, OperationBudget = share };
 

@@ -40,6 +40,36 @@ internal static class LockstepCases
             Expect.Errno(Errno.EPERM, ctx.Backend.Lookup(opened, key, new byte[map.Layout.ValueSize]), "lookup through it");
             Expect.Errno(Errno.None, ctx.Backend.Update(opened, key, Data.Value(map, 3)), "update through it");
         }).Until(KernelChanges.PathFd, "gives-einval", ctx => OpenWithPathFdFails(ctx, BpfOpenFlags.WriteOnly | PathFd));
+
+        // Found by the lockstep run on Linux 7.2 (seed 4995984627972387886, shrunk to 4 steps): LRU_PERCPU_HASH with
+        // BPF_F_NO_COMMON_LRU, two keys filling this CPU's list, then a BPF_F_CPU update of the first: the update takes
+        // a node first, which evicts both keys (§12.2), so the key comes back as a new element, with zeros in the other
+        // CPUs' slots; the simulator had kept them (it merged the CPU's value before the eviction).
+        yield return new ConformanceCase(
+            $"lockstep/lru-percpu-no-common-lru-f-cpu-update-that-evicts-its-own-key-{KernelChanges.CpuFlags.Outcomes("makes-a-new-element", "gives-einval")}", "§12.2", ctx =>
+        {
+            using var pin = ctx.PinToCpu(0);
+            var spec = Maps.Spec(BpfMapType.LruPerCpuHash, maxEntries: 2 * (uint)ctx.Cpus, valueSize: 23) with
+            {
+                Flags = BpfMapFlags.NoCommonLru | BpfMapFlags.ZeroSeed,
+            };
+            var map = ctx.CreateMap(spec);
+            Elements.Put(ctx, map, 1, 1);
+            Elements.Put(ctx, map, 2, 2);
+            var value = Data.Bytes(3, 23);
+            var errno = ctx.Backend.Update(map, Elements.Key(map, 1), Data.Concat(value, Elements.PoisonedValue(map)), CpuFlagCases.OnCpu(0));
+            if (!ctx.Since(KernelChanges.CpuFlags))
+            {
+                Expect.Errno(Errno.EINVAL, errno, "update with BPF_F_CPU");
+                Elements.HoldsExactly(ctx, map, [(1, 1), (2, 2)], "the map");
+                return;
+            }
+
+            Expect.Errno(Errno.None, errno, "update with BPF_F_CPU");
+            var expected = new byte[map.Layout.ValueSize];
+            value.CopyTo(expected, 0);
+            Expect.Contents([(Elements.Key(map, 1), expected)], Maps.Dump(ctx.Backend, map), "the map: key 1 alone, CPU 0's value, zeros elsewhere");
+        });
     }
 
     // Before BPF_F_PATH_FD, BPF_OBJ_GET refused the flag with EINVAL.

@@ -39,7 +39,7 @@ internal sealed class ArrayMapModel(BpfMapSpec spec, BpfMapLayout layout, Kernel
     }
 
     /// <inheritdoc />
-    public override Errno UpdateElement(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, BpfElementFlags flags, bool byProgram = false)
+    public override Errno UpdateElement(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, BpfElementFlags flags, PerCpuWrite write = default, bool byProgram = false)
     {
         var index = KernelRules.ReadU32(key);
         var errno = KernelRules.ArrayUpdate(this, index, flags, byProgram);
@@ -51,11 +51,14 @@ internal sealed class ArrayMapModel(BpfMapSpec spec, BpfMapLayout layout, Kernel
         // §5.2: every CPU's slot is written, padding included; §9.2: the lock bytes are not.
         if (_written.TryGetValue(index, out var stored))
         {
-            CopyValueInto(value, stored);
+            WriteValue(value, stored, write, fresh: false);
         }
         else
         {
-            _written[index] = NewValue(value);
+            // An element never written holds zeros.
+            stored = new byte[ValueSize];
+            WriteValue(value, stored, write, fresh: true);
+            _written[index] = stored;
         }
 
         return Errno.None;

@@ -78,7 +78,7 @@ internal sealed class HashMapModel : MapModel
     }
 
     /// <inheritdoc />
-    public override Errno UpdateElement(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, BpfElementFlags flags, bool byProgram = false)
+    public override Errno UpdateElement(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, BpfElementFlags flags, PerCpuWrite write = default, bool byProgram = false)
     {
         var errno = KernelRules.UpdateFlags(this, flags, byProgram);
         if (errno != Errno.None)
@@ -88,7 +88,7 @@ internal sealed class HashMapModel : MapModel
 
         if (_lru is not null)
         {
-            return UpdateLru(_lru, key, value, flags);
+            return UpdateLru(_lru, key, value, flags, write);
         }
 
         var element = Find(key, out var bucket);
@@ -106,12 +106,12 @@ internal sealed class HashMapModel : MapModel
                 return KernelRules.HashMapFull();
             }
 
-            InsertAtHead(bucket, NewElement(key, value));
+            InsertAtHead(bucket, NewElement(key, value, write));
             return Errno.None;
         }
 
         // §9.2: a BPF_F_LOCK update of an existing element copies the value in under the lock, in place.
-        Replace(element, value, inPlace: _updatesInPlace || (flags & BpfElementFlags.Lock) != 0);
+        Replace(element, value, write, inPlace: _updatesInPlace || (flags & BpfElementFlags.Lock) != 0);
         return Errno.None;
     }
 
@@ -306,13 +306,13 @@ internal sealed class HashMapModel : MapModel
     }
 
     /// <summary>An element for a new key and its value: from the free list, or made the first time it is needed.</summary>
-    private HashElement NewElement(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
+    private HashElement NewElement(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, PerCpuWrite write)
     {
         var element = _freeElements ?? MakeElement();
         _freeElements = element.Next;
         element.Next = null;
         key.CopyTo(element.Key);
-        CopyValueInto(value, element.Value);
+        WriteValue(value, element.Value, write, fresh: true);
         return element;
     }
 
@@ -359,14 +359,14 @@ internal sealed class HashMapModel : MapModel
     /// Replaces an existing element's value: in place, or as the kernel links a new element at the head of the bucket
     /// and unlinks the old one (§5.1, §9.2). The element itself is reused, which nothing can observe.
     /// </summary>
-    private void Replace(HashElement element, ReadOnlySpan<byte> value, bool inPlace)
+    private void Replace(HashElement element, ReadOnlySpan<byte> value, PerCpuWrite write, bool inPlace)
     {
         if (!inPlace)
         {
             MoveToHead(element);
         }
 
-        CopyValueInto(value, element.Value);
+        WriteValue(value, element.Value, write, fresh: !inPlace);
     }
 
     /// <summary>Moves a linked element to the head of its chain.</summary>
@@ -418,7 +418,7 @@ internal sealed class HashMapModel : MapModel
 
     // htab_lru_map_update_elem and __htab_lru_percpu_map_update_elem (§5.3): the LRU hands out a node before the key
     // is looked up and the flags are checked, and handing it out may evict elements, this very key included.
-    private Errno UpdateLru(LruList lru, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, BpfElementFlags flags)
+    private Errno UpdateLru(LruList lru, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, BpfElementFlags flags, PerCpuWrite write)
     {
         var perCpu = Spec.Type.IsPerCpu();
 
@@ -449,7 +449,7 @@ internal sealed class HashMapModel : MapModel
         {
             // §5.1, §12.1: in place, and the element is marked referenced; the node taken is given back.
             LruList.SetReferenced(element.LruNode!);
-            CopyValueInto(value, element.Value);
+            WriteValue(value, element.Value, write, fresh: false);
             if (node is not null)
             {
                 lru.PushFree(node);
@@ -460,7 +460,7 @@ internal sealed class HashMapModel : MapModel
 
         if (element is null)
         {
-            var added = NewElement(key, value);
+            var added = NewElement(key, value, write);
             LruList.Attach(node!, added);
             InsertAtHead(bucket, added);
             return Errno.None;
@@ -471,7 +471,7 @@ internal sealed class HashMapModel : MapModel
         // is not observable.
         var replacedNode = element.LruNode!;
         MoveToHead(element);
-        CopyValueInto(value, element.Value);
+        WriteValue(value, element.Value, write, fresh: true);
         LruList.Attach(node!, element);
         LruList.SetReferenced(node!);
         lru.PushFree(replacedNode);

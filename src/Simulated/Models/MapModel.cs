@@ -96,10 +96,11 @@ internal abstract class MapModel
     public abstract Errno LookupElement(ReadOnlySpan<byte> key, Span<byte> destination);
 
     /// <summary>
-    /// The update operation (push for queues and stacks) with the command's flags; <paramref name="byProgram"/> when
-    /// a BPF program calls it (the helper keeps the flag rules the syscall's per-CPU paths changed).
+    /// The update operation (push for queues and stacks) with the command's flags. <paramref name="write"/> says which
+    /// per-CPU slots <paramref name="value"/> fills; <paramref name="byProgram"/> when a BPF program calls it (the
+    /// helper keeps the flag rules the syscall's per-CPU paths changed).
     /// </summary>
-    public abstract Errno UpdateElement(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, BpfElementFlags flags, bool byProgram = false);
+    public abstract Errno UpdateElement(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, BpfElementFlags flags, PerCpuWrite write = default, bool byProgram = false);
 
     /// <summary>The delete operation.</summary>
     public abstract Errno DeleteElement(ReadOnlySpan<byte> key);
@@ -149,20 +150,34 @@ internal abstract class MapModel
     protected abstract void Free();
 
     /// <summary>
-    /// A stored copy of a user value (§9.2: the lock bytes are never taken from user space, and read as 0; per-CPU
-    /// padding only where the kernel keeps it).
+    /// Writes a user value into a stored one as <paramref name="write"/> says: the whole value, or one value_size value
+    /// into one CPU's slot or every CPU's, the rest of the stored value kept (zeros where <paramref name="fresh"/>: the
+    /// value of a new element). The bytes the kernel does not store are left zero (§9.2: the lock bytes are never taken
+    /// from user space, and read as 0; per-CPU padding only where the kernel keeps it).
     /// </summary>
-    protected byte[] NewValue(ReadOnlySpan<byte> value)
+    protected void WriteValue(ReadOnlySpan<byte> value, Span<byte> stored, PerCpuWrite write, bool fresh)
     {
-        var stored = value[..ValueSize].ToArray();
-        ClearUnstoredBytes(stored);
-        return stored;
-    }
+        if (write.Kind == PerCpuWriteKind.Whole)
+        {
+            value[..ValueSize].CopyTo(stored);
+        }
+        else
+        {
+            if (fresh)
+            {
+                stored.Clear();
+            }
 
-    /// <summary>Overwrites a stored value in place with a user value, the bytes the kernel does not store excepted.</summary>
-    protected void CopyValueInto(ReadOnlySpan<byte> value, Span<byte> stored)
-    {
-        value[..ValueSize].CopyTo(stored);
+            var cpuValue = value[..(int)Spec.ValueSize];
+            for (var cpu = 0; cpu < Layout.PossibleCpus; cpu++)
+            {
+                if (write.Kind == PerCpuWriteKind.EveryCpu || cpu == write.Cpu)
+                {
+                    cpuValue.CopyTo(stored[checked((int)Layout.SlotOffset(cpu))..]);
+                }
+            }
+        }
+
         ClearUnstoredBytes(stored);
     }
 

@@ -36,7 +36,7 @@ internal sealed class QueueStackMapModel(BpfMapSpec spec, BpfMapLayout layout, K
     }
 
     /// <inheritdoc />
-    public override Errno UpdateElement(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, BpfElementFlags flags, bool byProgram = false)
+    public override Errno UpdateElement(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, BpfElementFlags flags, PerCpuWrite write = default, bool byProgram = false)
     {
         var full = (uint)_count >= MaxEntries;
         var errno = KernelRules.QueueStackPush(flags, full);

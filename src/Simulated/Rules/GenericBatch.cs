@@ -118,7 +118,7 @@ internal static class GenericBatch
                 var key = keys.Slice((int)(done * (uint)map.KeySize), map.KeySize);
                 var size = KernelRules.UserValueSize(map, elementFlags);
                 var value = values.Slice((int)(done * (uint)size), size);
-                errno = map.UpdateElement(key, KernelRules.ValueToStore(map, key, value, elementFlags), elementFlags);
+                errno = map.UpdateElement(key, value, elementFlags, KernelRules.WriteOf(map, elementFlags));
             }
 
             if (errno != Errno.None)

@@ -25,9 +25,10 @@ internal static partial class KernelRules
             return Errno.EINVAL;
         }
 
-        // On per-CPU maps the other CPUs' slots keep what they hold; the model's update then decides every errno
-        // (flags, existence, room, LRU nodes) as for a syscall write, with the helper's own flag rules.
-        var stored = map.Layout.IsPerCpu ? WithCpuValue(map, key, value, cpu) : value;
-        return map.UpdateElement(key, stored, flags, byProgram: true);
+        // On per-CPU maps the value lands in this CPU's slot of the element the update finds (zeros elsewhere for a
+        // new one); the model's update decides every errno (flags, existence, room, LRU nodes) as for a syscall
+        // write, with the helper's own flag rules.
+        var write = map.Layout.IsPerCpu ? PerCpuWrite.OneCpu(cpu) : PerCpuWrite.Whole;
+        return map.UpdateElement(key, value, flags, write, byProgram: true);
     }
 }

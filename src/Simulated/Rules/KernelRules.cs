@@ -436,7 +436,7 @@ internal static partial class KernelRules
         }
 
         errno = CopyFromUser(value);
-        return errno != Errno.None ? errno : map.UpdateElement(key, ValueToStore(map, key, value, flags), flags);
+        return errno != Errno.None ? errno : map.UpdateElement(key, value, flags, WriteOf(map, flags));
     }
 
     // ------------------------------------------------------------------------------------------------------------
@@ -497,46 +497,13 @@ internal static partial class KernelRules
         map.Kernel.CpuFlags && map.Layout.IsPerCpu && (flags & (BpfElementFlags.Cpu | BpfElementFlags.AllCpus)) != 0;
 
     /// <summary>
-    /// What an update with <paramref name="flags"/> stores from the user's <paramref name="value"/>: the value itself,
-    /// or with BPF_F_CPU the element's value (zeros for a new one) with that CPU's value_size bytes replaced, or with
-    /// BPF_F_ALL_CPUS the one value in every CPU's slot. The merged value is in the map's scratch buffer.
+    /// Which per-CPU slots an update with <paramref name="flags"/> writes: the whole value, or with BPF_F_CPU that
+    /// CPU's value_size bytes, or with BPF_F_ALL_CPUS one value in every CPU's slot.
     /// </summary>
-    public static ReadOnlySpan<byte> ValueToStore(MapModel map, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, BpfElementFlags flags)
-    {
-        if (!OneCpuValue(map, flags))
-        {
-            return value;
-        }
-
-        if ((flags & BpfElementFlags.Cpu) != 0)
-        {
-            return WithCpuValue(map, key, value[..(int)map.Spec.ValueSize], CpuOf(flags));
-        }
-
-        var whole = map.Scratch(map.ValueSize);
-        whole.Clear();
-        for (var cpu = 0; cpu < map.Layout.PossibleCpus; cpu++)
-        {
-            value[..(int)map.Spec.ValueSize].CopyTo(whole[(int)map.Layout.SlotOffset(cpu)..]);
-        }
-
-        return whole;
-    }
-
-    /// <summary>
-    /// The element's whole per-CPU value (zeros for an element that does not exist yet: a missing key leaves the
-    /// buffer alone, an array element never written reads as zeros) with <paramref name="cpuValue"/> at the start of
-    /// <paramref name="cpu"/>'s slot; the other CPUs' slots and the rest of this one keep what they hold. A syscall
-    /// lookup marks nothing (§12.1), so reading first changes no LRU state. The value is in the map's scratch buffer.
-    /// </summary>
-    public static Span<byte> WithCpuValue(MapModel map, ReadOnlySpan<byte> key, ReadOnlySpan<byte> cpuValue, int cpu)
-    {
-        var whole = map.Scratch(map.ValueSize);
-        whole.Clear();
-        _ = map.LookupElement(key, whole);
-        cpuValue.CopyTo(whole[checked((int)map.Layout.SlotOffset(cpu))..]);
-        return whole;
-    }
+    public static PerCpuWrite WriteOf(MapModel map, BpfElementFlags flags) =>
+        !OneCpuValue(map, flags) ? PerCpuWrite.Whole
+        : (flags & BpfElementFlags.Cpu) != 0 ? PerCpuWrite.OneCpu(CpuOf(flags))
+        : PerCpuWrite.EveryCpu;
 
     /// <summary>BPF_MAP_DELETE_ELEM (§1.4, §6).</summary>
     public static Errno DeleteElement(SimulatedMapHandle handle, ReadOnlySpan<byte> key)
