@@ -21,6 +21,26 @@ public sealed class OptionsAndRegistrationTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new SimulatedBpfBackendOptions { PossibleCpuCount = cpus });
 
     [Fact]
+    public void TheModelledKernelsAreTheProfilesOfTheMatrix()
+    {
+        Assert.Equal(LinuxKernelVersion.Profiles, SimulatedKernelVersions.All.Select(k => k.ToLinuxVersion()));
+        Assert.Equal(SimulatedKernelVersion.Linux6_1, SimulatedKernelVersions.For(new LinuxKernelVersion(6, 8)));
+        Assert.Null(SimulatedKernelVersions.For(new LinuxKernelVersion(5, 4)));
+        Assert.True(SimulatedKernelVersions.TryParse("6.12", out var parsed));
+        Assert.Equal(SimulatedKernelVersion.Linux6_12, parsed);
+        Assert.False(SimulatedKernelVersions.TryParse("6.8", out _));
+        Assert.Equal(new LinuxKernelVersion(5, 10), new SimulatedBpfMapBackend(new SimulatedBpfBackendOptions { KernelVersion = SimulatedKernelVersion.Linux5_10 }).KernelVersion);
+    }
+
+    [Fact]
+    public void MirroringTakesTheCpusAndTheProfileOfAnotherBackend()
+    {
+        var mirrored = SimulatedBpfBackendOptions.Mirroring(new SimulatedBpfMapBackend(new SimulatedBpfBackendOptions { PossibleCpuCount = 7, KernelVersion = SimulatedKernelVersion.Linux7_2 }));
+        Assert.Equal(7, mirrored.PossibleCpuCount);
+        Assert.Equal(SimulatedKernelVersion.Linux7_2, mirrored.KernelVersion);
+    }
+
+    [Fact]
     public void AnUndefinedKernelVersionOrZeroMemoryIsRefusedBySetter()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new SimulatedBpfBackendOptions { KernelVersion = (SimulatedKernelVersion)99 });
