@@ -21,7 +21,7 @@ public sealed class ConformanceCommandTests
         var cases = Selected(Filter);
         Assert.NotEmpty(cases);
         Assert.Contains($"{cases.Count} cases whose name contains '{Filter}'", run.Output, StringComparison.Ordinal);
-        Assert.Contains("simulated (3 CPUs)", run.Output, StringComparison.Ordinal);
+        Assert.Contains("simulated (Linux 6.18 profile, 3 CPUs)", run.Output, StringComparison.Ordinal);
         foreach (var area in cases.GroupBy(c => c.Area))
         {
             Assert.Matches($@"│ {area.Key} +│ +{area.Count()}/{area.Count()} │", run.Output);
@@ -43,7 +43,7 @@ public sealed class ConformanceCommandTests
         Assert.Equal("lookup/hash", json.GetProperty("filter").GetString());
         var backend = Assert.Single(json.GetProperty("backends").EnumerateArray());
         Assert.Equal("simulated", backend.GetProperty("name").GetString());
-        Assert.Equal("simulated (5 CPUs)", backend.GetProperty("title").GetString());
+        Assert.Equal("simulated (Linux 6.18 profile, 5 CPUs)", backend.GetProperty("title").GetString());
         Assert.True(backend.GetProperty("ran").GetBoolean());
         Assert.Equal(cases.Count, backend.GetProperty("passed").GetInt32());
         Assert.Equal(0, backend.GetProperty("failed").GetInt32());
