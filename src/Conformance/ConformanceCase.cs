@@ -48,13 +48,15 @@ public sealed class ConformanceCase
     public void Run(IBpfMapBackend backend) => Run(backend, ConformanceEnvironment.None);
 
     /// <summary>
-    /// Runs the case on <paramref name="backend"/> with the capabilities of <paramref name="environment"/>; throws
+    /// Runs the case on <paramref name="backend"/> with the capabilities of <paramref name="environment"/>, on CPU 0
+    /// where the environment can pin threads (<see cref="ConformanceContext.LetThreadMigrate"/>); throws
     /// <see cref="ConformanceFailureException"/> on a mismatch, <see cref="ConformanceCapabilityException"/> when a
     /// capability the case needs is missing.
     /// </summary>
     public void Run(IBpfMapBackend backend, ConformanceEnvironment environment)
     {
         using var context = new ConformanceContext(backend, environment);
+        context.StayOnOneCpu();
         _body(context);
     }
 

@@ -6,6 +6,7 @@ public sealed class ConformanceContext : IDisposable
     private readonly List<BpfMapHandle> _maps = [];
     private IBpfFileSystemFixture? _bpfFileSystem;
     private LinuxKernelVersion? _kernel;
+    private IDisposable? _caseCpu;
 
     /// <summary>Creates a context for one case run.</summary>
     public ConformanceContext(IBpfMapBackend backend)
@@ -102,6 +103,27 @@ public sealed class ConformanceContext : IDisposable
         return pinning.PinCurrentThread(cpu);
     }
 
+    /// <summary>
+    /// Keeps the case on CPU 0 where the host can pin threads (<see cref="ConformanceCase.Run(IBpfMapBackend, ConformanceEnvironment)"/>
+    /// does this before the body). The simulator runs on one CPU; a kernel runs each command on the CPU the scheduler
+    /// chose, and on an LRU map a command on another CPU can evict elements of a map far from full (reference §12.1:
+    /// a CPU's free list is refilled with up to 128 nodes, before 6.12 always 128), so an unpinned case that is not
+    /// about eviction could see one.
+    /// </summary>
+    internal void StayOnOneCpu()
+    {
+        _caseCpu ??= Environment.CpuPinning?.PinCurrentThread(0);
+    }
+
+    /// <summary>
+    /// Lets the thread run on any CPU the scheduler picks until the case ends, for cases about migration.
+    /// </summary>
+    public void LetThreadMigrate()
+    {
+        _caseCpu?.Dispose();
+        _caseCpu = null;
+    }
+
     /// <summary>A BPF file system for this case (made on first use, unmounted when the case ends).</summary>
     /// <exception cref="ConformanceCapabilityException">The host gave no BPF file system.</exception>
     public IBpfFileSystemFixture BpfFileSystem
@@ -133,6 +155,7 @@ public sealed class ConformanceContext : IDisposable
         _maps.Clear();
         _bpfFileSystem?.Dispose();
         _bpfFileSystem = null;
+        LetThreadMigrate();
     }
 
     private static string Describe(BpfMapSpec spec) =>

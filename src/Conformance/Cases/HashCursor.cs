@@ -298,7 +298,7 @@ internal static class HashCursor
 /// <summary>
 /// The bucket layout the hash cursor cases use: buckets <see cref="One"/>, <see cref="Two"/>, <see cref="Three"/>
 /// hold 1, 2 and 3 keys, with empty buckets between them and after the last (reference §8.3's example for the core
-/// types; 64 buckets for LRU types, so that six keys stay far from any eviction, §12).
+/// types; 64 buckets for LRU types, so that six keys written on one CPU stay far from any eviction, §12.1).
 /// </summary>
 internal sealed record HashShape(uint MaxEntries, uint One, uint Two, uint Three)
 {

@@ -277,6 +277,11 @@ internal static class LruCases
 
     private static void Migrating(ConformanceContext ctx, BpfMapType type, uint max, bool noCommonLru, Func<uint, int>? cpuOf)
     {
+        if (cpuOf is null)
+        {
+            ctx.LetThreadMigrate();
+        }
+
         var map = ctx.CreateMap(Spec(type, max, noCommonLru));
         var effective = noCommonLru ? LruReference.RoundUpToCpus(max, ctx.Cpus) : max;
         var inserts = 3 * effective;

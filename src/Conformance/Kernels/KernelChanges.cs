@@ -14,7 +14,7 @@ public static class KernelChanges
 
     /// <summary>Hash keys longer than MAX_BPF_STACK, and one bound for key and value together.</summary>
     public static KernelChange HashKeysLongerThanStack { get; } = new("hash-keys-longer-than-stack", V6_1,
-        "mainline 5.x",
+        "mainline 5.11 (\"bpf: Lift hashtab key_size limit\")",
         "hash maps: key_size above 512 (MAX_BPF_STACK) was E2BIG, and value_size alone was bounded by KMALLOC_MAX_SIZE − 512 − 48; now key_size + value_size is bounded by KMALLOC_MAX_SIZE − 48");
 
     /// <summary>RLIMIT_MEMLOCK charging gave way to memory-cgroup accounting.</summary>
@@ -34,22 +34,22 @@ public static class KernelChanges
 
     /// <summary>BTF special fields parsed at BPF_BTF_LOAD.</summary>
     public static KernelChange BtfLoadChecksSpecialFields { get; } = new("btf-load-checks-special-fields", V6_12,
-        "mainline 6.2 (btf_record)",
+        "mainline 6.2 (btf_record, 8ffa5cc14213)",
         "a value struct with two bpf_spin_lock members, or a misaligned one, loaded and made a map without a spin lock; now BPF_BTF_LOAD refuses it (E2BIG, EFAULT)");
 
     /// <summary>EOPNOTSUPP for a spin lock on a map type that cannot hold one.</summary>
     public static KernelChange UnsupportedSpinLockIsEopnotsupp { get; } = new("unsupported-spin-lock-is-eopnotsupp", V6_12,
-        "mainline 6.2",
+        "mainline 6.2 (db559117828d)",
         "a spin lock in the value of PERCPU_*, LRU_*, QUEUE or STACK maps was ENOTSUPP (524); now EOPNOTSUPP (95)");
 
     /// <summary>BPF_F_WRONLY_PROG refused for spin-lock values.</summary>
     public static KernelChange SpinLockRefusesWriteOnlyProg { get; } = new("spin-lock-refuses-wronly-prog", V6_12,
-        "mainline 6.2",
+        "mainline 6.2 (db559117828d)",
         "a spin-lock value refused only BPF_F_RDONLY_PROG with EACCES; now BPF_F_WRONLY_PROG too");
 
     /// <summary>A spin-lock map cannot be frozen.</summary>
     public static KernelChange SpinLockBlocksFreeze { get; } = new("spin-lock-blocks-freeze", V6_12,
-        "mainline 6.2",
+        "mainline 6.2 (db559117828d)",
         "BPF_MAP_FREEZE of a map whose value holds a spin lock succeeded; now it is ENOTSUPP");
 
     /// <summary>The hash maps check BTF without a key type themselves.</summary>
@@ -62,7 +62,7 @@ public static class KernelChanges
 
     /// <summary>BPF_MAP_FREEZE needs write permission.</summary>
     public static KernelChange FreezeNeedsWritePermission { get; } = new("freeze-needs-write-permission", V6_12,
-        "mainline 6.x",
+        "mainline 6.5 (c4c84f6fb2c4)",
         "BPF_MAP_FREEZE through a read-only descriptor succeeded and a second freeze was EBUSY; now both are EPERM");
 
     /// <summary>BPF_F_PATH_FD.</summary>
@@ -72,12 +72,12 @@ public static class KernelChanges
 
     /// <summary>LOOKUP_AND_DELETE_ELEM on the hash maps.</summary>
     public static KernelChange HashLookupAndDelete { get; } = new("hash-lookup-and-delete", V6_1,
-        "mainline 5.14",
+        "mainline 5.14 (3e87f192b405)",
         "BPF_MAP_LOOKUP_AND_DELETE_ELEM was for QUEUE and STACK only (ENOTSUPP on the hash maps) and had no flags field (any flag EINVAL, before the descriptor); now the hash maps have it, with BPF_F_LOCK");
 
     /// <summary>PERCPU_ARRAY batches.</summary>
     public static KernelChange PerCpuArrayBatches { get; } = new("percpu-array-batches", V6_1,
-        "mainline 5.x",
+        "mainline 5.13",
         "PERCPU_ARRAY had no batch commands (ENOTSUPP); now it has the generic lookup and update batches");
 
     /// <summary>The LRU's target_free.</summary>

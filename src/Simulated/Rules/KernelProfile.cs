@@ -23,7 +23,7 @@ internal sealed class KernelProfile
     /// <summary>
     /// Hash maps take keys longer than MAX_BPF_STACK (512 bytes) and bound key_size + value_size together; before,
     /// key_size above 512 was E2BIG and value_size alone was bounded by KMALLOC_MAX_SIZE − 512 − sizeof(htab_elem)
-    /// (<c>htab_map_alloc_check</c>; mainline 5.13?, in the 6.1 profile).
+    /// (<c>htab_map_alloc_check</c>; mainline 5.11).
     /// </summary>
     public bool HashKeysLongerThanStack => Since(SimulatedKernelVersion.Linux6_1);
 
@@ -81,7 +81,8 @@ internal sealed class KernelProfile
     /// <summary>
     /// The hash maps have their own BTF check (<c>htab_map_check_btf</c>), so a value without a key type reaches the
     /// spin-lock checks (EOPNOTSUPP on the per-CPU and LRU types) before the key is refused; before, a missing key
-    /// type was EINVAL first. Builds of 6.18.44 differ here; the simulator answers as the newer one.
+    /// type was EINVAL first (a stable backport, commit not identified). Builds of 6.18.44 differ here; the simulator
+    /// answers as the newer one.
     /// </summary>
     public bool HashMapsCheckBtf => Since(SimulatedKernelVersion.Linux6_12);
 
@@ -89,13 +90,13 @@ internal sealed class KernelProfile
 
     /// <summary>
     /// A map whose value has BTF special fields (a spin lock) cannot be frozen (ENOTSUPP); before, only timers and
-    /// kptrs blocked it (<c>map_freeze</c>; mainline 6.2).
+    /// kptrs blocked it (<c>map_freeze</c>; mainline 6.2, db559117828d).
     /// </summary>
     public bool SpinLockBlocksFreeze => Since(SimulatedKernelVersion.Linux6_12);
 
     /// <summary>
     /// BPF_MAP_FREEZE needs a descriptor that may write, which also makes a second freeze EPERM; before, any
-    /// descriptor could freeze and a second freeze was EBUSY (<c>map_freeze</c>).
+    /// descriptor could freeze and a second freeze was EBUSY (<c>map_freeze</c>; mainline 6.5, c4c84f6fb2c4).
     /// </summary>
     public bool FreezeNeedsWritePermission => Since(SimulatedKernelVersion.Linux6_12);
 
@@ -135,7 +136,7 @@ internal sealed class KernelProfile
     /// </summary>
     public bool HashLookupAndDelete => Since(SimulatedKernelVersion.Linux6_1);
 
-    /// <summary>PERCPU_ARRAY has the generic lookup and update batches (mainline 5.11?); before, ENOTSUPP.</summary>
+    /// <summary>PERCPU_ARRAY has the generic lookup and update batches (mainline 5.13); before, ENOTSUPP.</summary>
     public bool PerCpuArrayBatches => Since(SimulatedKernelVersion.Linux6_1);
 
     // --- LRU (§12) -------------------------------------------------------------------------------------------------
@@ -143,7 +144,7 @@ internal sealed class KernelProfile
     /// <summary>
     /// The common LRU refills a CPU's free list with <c>clamp((max_entries / ncpus) / 2, 1, 128)</c> nodes; before,
     /// always LOCAL_FREE_TARGET (128), so a full small map lost every unreferenced element at once (mainline 6.16,
-    /// backported to 6.12.y).
+    /// d4adf1c9ee77, backported to 6.12.39).
     /// </summary>
     public bool LruTargetFreeScales => Since(SimulatedKernelVersion.Linux6_12);
 
